@@ -1,0 +1,465 @@
+//! `host-sim describe`: shows what a connector is, the settings it asks for, the steps it supports and the
+//! roles and permissions it will request, rendered from its `describe` document alone.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::exit::Failure;
+use crate::schema::{Field, SettingsSchema, plain};
+
+/// Runs `host-sim describe`: prints the rendered description, or with `json` the raw result document.
+pub fn run(plugin_path: &Path, json: bool) -> Result<(), Failure> {
+    let plugin = crate::host::load(plugin_path)?;
+    let mut session = crate::host::open(&plugin)?;
+    let (data, document) = crate::host::describe(&mut session)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        );
+    } else {
+        print!("{}", render(&data));
+        let mut warnings = String::new();
+        crate::report::warnings(&mut warnings, &document);
+        print!("{warnings}");
+    }
+    drop(session);
+    plugin.shutdown();
+    Ok(())
+}
+
+/// The members of the describe data that name the connector; shown in the heading, not as sections.
+const IDENTITY: [&str; 8] = [
+    "name",
+    "display_name",
+    "version",
+    "abi_version",
+    "description",
+    "vendor",
+    "publisher",
+    "connector",
+];
+
+/// Where the settings schema may sit in the describe data.
+const SCHEMA_MEMBERS: [&str; 2] = ["settings_schema", "schema"];
+
+/// Finds the settings schema in the data of a `describe` result.
+pub fn schema_of(data: &Value) -> Option<&Value> {
+    SCHEMA_MEMBERS
+        .iter()
+        .find_map(|member| data.get(*member))
+        .filter(|schema| schema.is_object())
+}
+
+/// Renders the data of a `describe` result for a person.
+pub fn render(data: &Value) -> String {
+    let mut out = String::new();
+    let identity = data
+        .get("connector")
+        .filter(|connector| connector.is_object())
+        .unwrap_or(data);
+    heading(&mut out, identity, data);
+
+    match schema_of(data).map(SettingsSchema::from_value) {
+        Some(Ok(schema)) => settings(&mut out, &schema),
+        Some(Err(error)) => {
+            let _ = writeln!(
+                out,
+                "\nSettings: the plugin's schema cannot be read: {error}"
+            );
+        }
+        None => {
+            let _ = writeln!(out, "\nSettings: the plugin describes none.");
+        }
+    }
+
+    // Everything else the plugin says (steps, roles, permissions, …), by member name.
+    if let Some(members) = data.as_object() {
+        for (key, value) in members {
+            if IDENTITY.contains(&key.as_str()) || SCHEMA_MEMBERS.contains(&key.as_str()) {
+                continue;
+            }
+            let _ = writeln!(out, "\n{}", title(key));
+            section(&mut out, value, 1);
+        }
+    }
+    out
+}
+
+fn heading(out: &mut String, identity: &Value, data: &Value) {
+    let text = |member: &str| {
+        identity
+            .get(member)
+            .or_else(|| data.get(member))
+            .filter(|value| !value.is_null())
+            .map(plain)
+    };
+    let name = text("display_name")
+        .or_else(|| text("name"))
+        .unwrap_or_else(|| "A connector with no name".to_owned());
+    let mut details = Vec::new();
+    if let (Some(id), true) = (text("name"), identity.get("display_name").is_some()) {
+        details.push(id);
+    }
+    if let Some(version) = text("version") {
+        details.push(format!("version {version}"));
+    }
+    if let Some(abi) = identity
+        .get("abi_version")
+        .or_else(|| data.get("abi_version"))
+    {
+        details.push(format!("connector ABI {}", abi_text(abi)));
+    }
+    if details.is_empty() {
+        let _ = writeln!(out, "{name}");
+    } else {
+        let _ = writeln!(out, "{name} ({})", details.join(", "));
+    }
+    for member in ["vendor", "publisher", "description"] {
+        if let Some(value) = text(member) {
+            let _ = writeln!(out, "{value}");
+        }
+    }
+}
+
+/// An ABI version given as `"1.0"`, as `{ "major": 1, "minor": 0 }`, or packed as a number.
+fn abi_text(abi: &Value) -> String {
+    match abi {
+        Value::Object(parts) => format!(
+            "{}.{}",
+            parts.get("major").map_or("?".to_owned(), plain),
+            parts.get("minor").map_or("?".to_owned(), plain)
+        ),
+        Value::Number(number) => match number.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(packed) => format!(
+                "{}.{}",
+                connector_abi::abi_version_major(packed),
+                connector_abi::abi_version_minor(packed)
+            ),
+            None => number.to_string(),
+        },
+        other => plain(other),
+    }
+}
+
+fn settings(out: &mut String, schema: &SettingsSchema) {
+    match schema.settings_version {
+        Some(version) => {
+            let _ = writeln!(out, "\nSettings (format version {version})");
+        }
+        None => {
+            let _ = writeln!(out, "\nSettings");
+        }
+    }
+    for (group, fields) in schema.grouped() {
+        let _ = writeln!(
+            out,
+            "\n  {}",
+            group.map_or("Other settings", |group| group.display_label())
+        );
+        for field in fields {
+            render_field(out, schema, field);
+        }
+    }
+}
+
+fn render_field(out: &mut String, schema: &SettingsSchema, field: &Field) {
+    let _ = writeln!(out, "    {} [{}]", field.display_label(), field.name);
+    let mut facts = vec![kind_text(field)];
+    facts.push(
+        if field.required {
+            "required"
+        } else {
+            "optional"
+        }
+        .to_owned(),
+    );
+    if field.secret {
+        facts.push("secret".to_owned());
+    }
+    if !field.default.is_null() {
+        facts.push(format!("default {}", field.say_value(&field.default)));
+    }
+    let _ = writeln!(out, "        {}", facts.join(", "));
+    if let Some(choices) = field.choices.as_ref().filter(|choices| !choices.is_empty()) {
+        let choices: Vec<String> = choices
+            .iter()
+            .map(|choice| match &choice.label {
+                Some(label) => format!("\"{label}\" ({})", plain(&choice.value)),
+                None => format!("\"{}\"", plain(&choice.value)),
+            })
+            .collect();
+        let _ = writeln!(out, "        choices: {}", choices.join(", "));
+    }
+    if let Some(rules) = field
+        .validation
+        .as_ref()
+        .map(validation_text)
+        .filter(|r| !r.is_empty())
+    {
+        let _ = writeln!(out, "        {}", rules.join("; "));
+    }
+    for condition in &field.conditions {
+        let when = schema.describe_when(&condition.when);
+        let effect = match (condition.visible, condition.required) {
+            (Some(false), _) => "hidden".to_owned(),
+            (Some(true), Some(true)) => "shown and required".to_owned(),
+            (Some(true), Some(false)) => "shown, optional,".to_owned(),
+            (Some(true), None) => "shown".to_owned(),
+            (None, Some(true)) => "required".to_owned(),
+            (None, Some(false)) => "optional".to_owned(),
+            (None, None) => "unchanged".to_owned(),
+        };
+        let _ = writeln!(out, "        {effect} when {when}");
+    }
+    if let Some(help) = field.help.as_deref().filter(|help| !help.is_empty()) {
+        let _ = writeln!(out, "        {help}");
+    }
+}
+
+fn kind_text(field: &Field) -> String {
+    match field.kind.as_deref() {
+        Some("text") => "text".to_owned(),
+        Some("guid") => "GUID".to_owned(),
+        Some("choice") => "one of the choices".to_owned(),
+        Some("boolean") => "yes or no".to_owned(),
+        Some("integer") => "whole number".to_owned(),
+        Some("url") => "URL".to_owned(),
+        Some("pem") => "PEM text".to_owned(),
+        Some("secret") => "secret text".to_owned(),
+        Some("path") => "file path".to_owned(),
+        Some(other) => other.to_owned(),
+        None => "value".to_owned(),
+    }
+}
+
+fn validation_text(rules: &crate::schema::Validation) -> Vec<String> {
+    let mut out = Vec::new();
+    match (rules.min_length, rules.max_length) {
+        (Some(min), Some(max)) => out.push(format!("{min} to {max} characters")),
+        (Some(min), None) => out.push(format!("at least {min} characters")),
+        (None, Some(max)) => out.push(format!("at most {max} characters")),
+        (None, None) => {}
+    }
+    match (rules.min, rules.max) {
+        (Some(min), Some(max)) => out.push(format!("from {min} to {max}")),
+        (Some(min), None) => out.push(format!("at least {min}")),
+        (None, Some(max)) => out.push(format!("at most {max}")),
+        (None, None) => {}
+    }
+    if let Some(scheme) = &rules.scheme {
+        out.push(format!("must be a {scheme}:// URL"));
+    }
+    if let Some(pattern) = &rules.pattern {
+        out.push(format!("must match {pattern}"));
+    }
+    out
+}
+
+/// `directory_roles` → `Directory roles`.
+fn title(key: &str) -> String {
+    let spaced = key.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+/// The members that name an item, most telling first.
+const NAME_MEMBERS: [&str; 6] = ["display_name", "label", "title", "name", "value", "step"];
+/// The members that identify an item, shown beside its name.
+const ID_MEMBERS: [&str; 4] = ["id", "template_id", "app_id", "resource_app_id"];
+/// The members that explain an item, shown under it.
+const TEXT_MEMBERS: [&str; 2] = ["description", "help"];
+
+/// Renders any JSON value as an indented outline: lists as bullets, objects by their name and ids with
+/// their other members under them.
+fn section(out: &mut String, value: &Value, depth: usize) {
+    let indent = "  ".repeat(depth);
+    match value {
+        Value::Array(items) if items.is_empty() => {
+            let _ = writeln!(out, "{indent}(none)");
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                match item {
+                    Value::Object(members) => item_line(out, members, depth, Some(index + 1)),
+                    other => {
+                        let _ = writeln!(out, "{indent}- {}", plain(other));
+                    }
+                }
+            }
+        }
+        Value::Object(members) if members.is_empty() => {
+            let _ = writeln!(out, "{indent}(none)");
+        }
+        Value::Object(members) => {
+            for (key, value) in members {
+                if value.is_array() || value.is_object() {
+                    let _ = writeln!(out, "{indent}{}:", title(key));
+                    section(out, value, depth + 1);
+                } else {
+                    let _ = writeln!(out, "{indent}{}: {}", title(key), plain(value));
+                }
+            }
+        }
+        other => {
+            let _ = writeln!(out, "{indent}{}", plain(other));
+        }
+    }
+}
+
+fn item_line(out: &mut String, members: &Map<String, Value>, depth: usize, number: Option<usize>) {
+    let indent = "  ".repeat(depth);
+    let name_key = NAME_MEMBERS.iter().find(|key| {
+        members
+            .get(**key)
+            .is_some_and(|value| value.is_string() || value.is_number())
+    });
+    let mut line = match number {
+        Some(number) => format!("{indent}{number}. "),
+        None => format!("{indent}- "),
+    };
+    line.push_str(&name_key.map_or_else(|| "(unnamed)".to_owned(), |key| plain(&members[*key])));
+    // The item's own name when a label was shown instead, then its ids.
+    let mut beside = Vec::new();
+    if let Some(key) = name_key.filter(|key| **key != "name")
+        && let Some(name) = members.get("name").filter(|name| name.is_string())
+        && members.get(*key) != Some(name)
+    {
+        beside.push(plain(name));
+    }
+    for key in ID_MEMBERS {
+        if let Some(id) = members
+            .get(key)
+            .filter(|id| !id.is_null() && !id.is_object())
+        {
+            beside.push(format!("{}: {}", key.replace('_', " "), plain(id)));
+        }
+    }
+    if !beside.is_empty() {
+        line.push_str(&format!(" ({})", beside.join(", ")));
+    }
+    let _ = writeln!(out, "{line}");
+
+    let inner = "  ".repeat(depth + 1);
+    for key in TEXT_MEMBERS {
+        if let Some(text) = members.get(key).and_then(Value::as_str) {
+            let _ = writeln!(out, "{inner}   {text}");
+        }
+    }
+    for (key, value) in members {
+        let shown = name_key == Some(&key.as_str())
+            || key == "name"
+            || ID_MEMBERS.contains(&key.as_str())
+            || TEXT_MEMBERS.contains(&key.as_str());
+        if shown || value.is_null() {
+            continue;
+        }
+        match value {
+            Value::Array(items)
+                if items
+                    .iter()
+                    .all(|item| !item.is_object() && !item.is_array()) =>
+            {
+                let items: Vec<String> = items.iter().map(plain).collect();
+                let _ = writeln!(out, "{inner}   {}: {}", title(key), items.join(", "));
+            }
+            Value::Array(_) | Value::Object(_) => {
+                let _ = writeln!(out, "{inner}   {}:", title(key));
+                section(out, value, depth + 3);
+            }
+            other => {
+                let _ = writeln!(out, "{inner}   {}: {}", title(key), plain(other));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+    use serde_json::json;
+
+    fn sample() -> serde_json::Value {
+        json!({
+            "name": "acme-directory",
+            "display_name": "Acme Directory",
+            "version": "3.1.0",
+            "abi_version": { "major": 1, "minor": 0 },
+            "description": "Synchronises Acme accounts.",
+            "settings_schema": {
+                "settings_version": 4,
+                "groups": [ { "name": "where", "label": "Where to connect" } ],
+                "fields": [
+                    { "name": "region", "label": "Region", "type": "choice", "required": true,
+                      "default": "eu", "group": "where", "help": "The region of your account.",
+                      "choices": [ { "value": "eu", "label": "Europe" }, { "value": "us", "label": "America" } ] },
+                    { "name": "endpoint", "label": "Endpoint", "type": "url", "group": "where",
+                      "validation": { "scheme": "https" },
+                      "conditions": [ { "when": { "field": "region", "in": ["eu", "us"] }, "visible": true, "required": true } ] },
+                    { "name": "token", "label": "API token", "type": "secret", "secret": true, "group": "where",
+                      "default": "abc" }
+                ]
+            },
+            "steps": [ { "name": "sign_in", "label": "Sign in" } ],
+            "permissions": [ { "name": "Accounts.Write", "id": "p-1", "kind": "application",
+                               "description": "Writes accounts." } ]
+        })
+    }
+
+    #[test]
+    fn the_heading_names_the_connector_its_version_and_abi() {
+        let text = render(&sample());
+        assert!(
+            text.starts_with("Acme Directory (acme-directory, version 3.1.0, connector ABI 1.0)\n"),
+            "{text}"
+        );
+        assert!(text.contains("Synchronises Acme accounts."), "{text}");
+    }
+
+    #[test]
+    fn fields_show_labels_types_defaults_choices_rules_and_conditions() {
+        let text = render(&sample());
+        let expected = "\
+Settings (format version 4)
+
+  Where to connect
+    Region [region]
+        one of the choices, required, default \"Europe\" (eu)
+        choices: \"Europe\" (eu), \"America\" (us)
+        The region of your account.
+    Endpoint [endpoint]
+        URL, optional
+        must be a https:// URL
+        shown and required when Region is one of \"Europe\" (eu), \"America\" (us)
+    API token [token]
+        secret text, optional, secret, default (hidden)
+";
+        assert!(text.contains(expected), "{text}");
+    }
+
+    #[test]
+    fn other_sections_are_rendered_by_name_with_names_and_ids() {
+        let text = render(&sample());
+        let expected = "\
+Permissions
+  1. Accounts.Write (id: p-1)
+       Writes accounts.
+       Kind: application
+
+Steps
+  1. Sign in (sign_in)
+";
+        assert!(text.ends_with(expected), "{text}");
+    }
+
+    #[test]
+    fn a_connector_without_a_schema_says_so() {
+        let text = render(&json!({ "name": "bare" }));
+        assert_eq!(text, "bare\n\nSettings: the plugin describes none.\n");
+    }
+}

@@ -1,0 +1,120 @@
+//! What every command does around its operation: load the plugin, open a session that shows the plugin's
+//! events on standard error, and read the describe document that the rendering of everything else needs.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::exit::{Failure, OPERATION_FAILED, PLUGIN_BROKE_CONTRACT};
+use crate::plugin::{Plugin, Session, SessionError};
+use crate::report::text;
+
+/// The session options host-sim passes to every session.
+pub fn session_options() -> Value {
+    json!({ "host": { "name": "host-sim", "version": env!("CARGO_PKG_VERSION") } })
+}
+
+/// Loads the plugin at `path`.
+pub fn load(path: &Path) -> Result<Plugin, Failure> {
+    Ok(Plugin::load(path)?)
+}
+
+/// Opens a session whose events are printed on standard error, one a line.
+pub fn open(plugin: &Plugin) -> Result<Session<'_>, Failure> {
+    match Session::new(plugin, Some(&session_options()), |event| {
+        eprintln!("{}", event_line(&event));
+    }) {
+        Ok((session, _)) => Ok(session),
+        Err(SessionError::Refused { status, document }) => {
+            let message = document
+                .get("error")
+                .and_then(|error| text(error, "message"))
+                .unwrap_or("no reason given");
+            Err(Failure::new(
+                OPERATION_FAILED,
+                format!("the plugin refused to open a session ({status}): {message}"),
+            ))
+        }
+        Err(SessionError::Call(error)) => Err(error.into()),
+    }
+}
+
+/// Calls `describe` and returns its data, or the failure it reported.
+pub fn describe(session: &mut Session<'_>) -> Result<(Value, Value), Failure> {
+    let (status, document) = session.describe()?;
+    if !status.is_ok() {
+        let mut out = String::new();
+        crate::report::failure(&mut out, status, &document, None);
+        return Err(Failure::new(
+            OPERATION_FAILED,
+            format!("describe failed:\n{}", out.trim_end()),
+        ));
+    }
+    match document.get("data") {
+        Some(data) if data.is_object() => Ok((data.clone(), document)),
+        _ => Err(Failure::new(
+            PLUGIN_BROKE_CONTRACT,
+            "describe returned OK without a `data` object",
+        )),
+    }
+}
+
+/// One event as a line a person reads.
+pub fn event_line(event: &Value) -> String {
+    let message = text(event, "message").unwrap_or("");
+    match text(event, "type") {
+        Some("log") => format!("[{}] {message}", text(event, "level").unwrap_or("info")),
+        Some("step") => format!(
+            "step {} {}: {message}",
+            text(event, "step").unwrap_or("?"),
+            text(event, "phase").unwrap_or("?")
+        ),
+        Some("wait") => format!(
+            "waiting {}s ({}): {message}",
+            event
+                .get("seconds")
+                .map_or("?".to_owned(), crate::schema::plain),
+            text(event, "reason").unwrap_or("?")
+        ),
+        Some("sign_in_prompt") => {
+            let mut line = format!("sign in: {message}");
+            for member in ["verification_uri", "user_code", "url"] {
+                if let Some(value) = text(event, member) {
+                    line.push_str(&format!(" {member}={value}"));
+                }
+            }
+            line
+        }
+        _ => format!("event: {event}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::event_line;
+    use serde_json::json;
+
+    #[test]
+    fn events_read_as_one_line_each() {
+        assert_eq!(
+            event_line(
+                &json!({ "type": "log", "level": "warn", "message": "slow", "operation": "test" })
+            ),
+            "[warn] slow"
+        );
+        assert_eq!(
+            event_line(
+                &json!({ "type": "step", "step": "provision", "phase": "started", "message": "Creating" })
+            ),
+            "step provision started: Creating"
+        );
+        assert_eq!(
+            event_line(
+                &json!({ "type": "sign_in_prompt", "method": "device_code", "message": "Go",
+                                "verification_uri": "https://example.invalid/device", "user_code": "ABC" })
+            ),
+            "sign in: Go verification_uri=https://example.invalid/device user_code=ABC"
+        );
+        assert_eq!(event_line(&json!("raw text")), "event: \"raw text\"");
+    }
+}
