@@ -2,3 +2,4 @@
 
 pub mod error;
 pub mod ids;
+pub mod schema;
