@@ -10,9 +10,9 @@ use crate::exit::Failure;
 use crate::schema::{Field, SettingsSchema, plain};
 
 /// Runs `host-sim describe`: prints the rendered description, or with `json` the raw result document.
-pub fn run(plugin_path: &Path, json: bool) -> Result<(), Failure> {
+pub fn run(plugin_path: &Path, json: bool, verbose: bool) -> Result<(), Failure> {
     let plugin = crate::host::load(plugin_path)?;
-    let mut session = crate::host::open(&plugin)?;
+    let mut session = crate::host::open(&plugin, verbose)?;
     let (data, document) = crate::host::describe(&mut session)?;
     if json {
         println!(
@@ -62,18 +62,23 @@ pub fn render(data: &Value) -> String {
         .unwrap_or(data);
     heading(&mut out, identity, data);
 
-    match schema_of(data).map(SettingsSchema::from_value) {
-        Some(Ok(schema)) => settings(&mut out, &schema),
+    let schema = match schema_of(data).map(SettingsSchema::from_value) {
+        Some(Ok(schema)) => {
+            settings(&mut out, &schema);
+            Some(schema)
+        }
         Some(Err(error)) => {
             let _ = writeln!(
                 out,
                 "\nSettings: the plugin's schema cannot be read: {error}"
             );
+            None
         }
         None => {
             let _ = writeln!(out, "\nSettings: the plugin describes none.");
+            None
         }
-    }
+    };
 
     // Everything else the plugin says (steps, roles, permissions, …), by member name.
     if let Some(members) = data.as_object() {
@@ -82,7 +87,7 @@ pub fn render(data: &Value) -> String {
                 continue;
             }
             let _ = writeln!(out, "\n{}", title(key));
-            section(&mut out, value, 1);
+            section(&mut out, value, 1, schema.as_ref());
         }
     }
     out
@@ -275,9 +280,9 @@ const ID_MEMBERS: [&str; 4] = ["id", "template_id", "app_id", "resource_app_id"]
 /// The members that explain an item, shown under it.
 const TEXT_MEMBERS: [&str; 2] = ["description", "help"];
 
-/// Renders any JSON value as an indented outline: lists as bullets, objects by their name and ids with
-/// their other members under them.
-fn section(out: &mut String, value: &Value, depth: usize) {
+/// Renders any JSON value as an indented outline: lists as numbered items, objects by their name and ids
+/// with their other members under them. `schema` turns lists of field names into labels.
+fn section(out: &mut String, value: &Value, depth: usize, schema: Option<&SettingsSchema>) {
     let indent = "  ".repeat(depth);
     match value {
         Value::Array(items) if items.is_empty() => {
@@ -286,9 +291,9 @@ fn section(out: &mut String, value: &Value, depth: usize) {
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 match item {
-                    Value::Object(members) => item_line(out, members, depth, Some(index + 1)),
+                    Value::Object(members) => numbered_item(out, members, depth, index + 1, schema),
                     other => {
-                        let _ = writeln!(out, "{indent}- {}", plain(other));
+                        let _ = writeln!(out, "{indent}- {}", scalar(other));
                     }
                 }
             }
@@ -298,84 +303,138 @@ fn section(out: &mut String, value: &Value, depth: usize) {
         }
         Value::Object(members) => {
             for (key, value) in members {
-                if value.is_array() || value.is_object() {
-                    let _ = writeln!(out, "{indent}{}:", title(key));
-                    section(out, value, depth + 1);
-                } else {
-                    let _ = writeln!(out, "{indent}{}: {}", title(key), plain(value));
-                }
+                member(out, key, value, &indent, depth, schema);
             }
         }
         other => {
-            let _ = writeln!(out, "{indent}{}", plain(other));
+            let _ = writeln!(out, "{indent}{}", scalar(other));
         }
     }
 }
 
-fn item_line(out: &mut String, members: &Map<String, Value>, depth: usize, number: Option<usize>) {
-    let indent = "  ".repeat(depth);
-    let name_key = NAME_MEMBERS.iter().find(|key| {
+/// One member of an object: scalars, lists of scalars and small objects on one line, the rest as an outline.
+fn member(
+    out: &mut String,
+    key: &str,
+    value: &Value,
+    indent: &str,
+    depth: usize,
+    schema: Option<&SettingsSchema>,
+) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) if items.is_empty() => {}
+        Value::Array(items)
+            if items
+                .iter()
+                .all(|item| !item.is_object() && !item.is_array()) =>
+        {
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| match (key, schema, item.as_str()) {
+                    ("fields", Some(schema), Some(name)) => schema.label_of(name).to_owned(),
+                    _ => scalar(item),
+                })
+                .collect();
+            let _ = writeln!(out, "{indent}{}: {}", title(key), items.join(", "));
+        }
+        Value::Object(members)
+            if members
+                .values()
+                .all(|value| !value.is_object() && !value.is_array()) =>
+        {
+            let _ = writeln!(out, "{indent}{}: {}", title(key), one_line(members));
+        }
+        Value::Array(_) | Value::Object(_) => {
+            let _ = writeln!(out, "{indent}{}:", title(key));
+            section(out, value, depth + 1, schema);
+        }
+        other => {
+            let _ = writeln!(out, "{indent}{}: {}", title(key), scalar(other));
+        }
+    }
+}
+
+/// A scalar as a person reads it: text as is, yes/no for booleans.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::Bool(true) => "yes".to_owned(),
+        Value::Bool(false) => "no".to_owned(),
+        other => plain(other),
+    }
+}
+
+/// The name member of an object, when it has one.
+fn name_key(members: &Map<String, Value>) -> Option<&'static str> {
+    NAME_MEMBERS.iter().copied().find(|key| {
         members
-            .get(**key)
+            .get(*key)
             .is_some_and(|value| value.is_string() || value.is_number())
-    });
-    let mut line = match number {
-        Some(number) => format!("{indent}{number}. "),
-        None => format!("{indent}- "),
-    };
-    line.push_str(&name_key.map_or_else(|| "(unnamed)".to_owned(), |key| plain(&members[*key])));
-    // The item's own name when a label was shown instead, then its ids.
+    })
+}
+
+/// An object's name followed by its technical name and ids in parentheses:
+/// `Sign in and read user profile (User.Read, id: e1fe…)`.
+fn name_and_ids(members: &Map<String, Value>) -> String {
+    let key = name_key(members);
+    let mut line = key.map_or_else(|| "(unnamed)".to_owned(), |key| plain(&members[key]));
     let mut beside = Vec::new();
-    if let Some(key) = name_key.filter(|key| **key != "name")
+    if let Some(key) = key.filter(|key| *key != "name")
         && let Some(name) = members.get("name").filter(|name| name.is_string())
-        && members.get(*key) != Some(name)
+        && members.get(key) != Some(name)
     {
         beside.push(plain(name));
     }
-    for key in ID_MEMBERS {
-        if let Some(id) = members
-            .get(key)
-            .filter(|id| !id.is_null() && !id.is_object())
+    for id in ID_MEMBERS {
+        if let Some(value) = members
+            .get(id)
+            .filter(|value| !value.is_null() && !value.is_object())
         {
-            beside.push(format!("{}: {}", key.replace('_', " "), plain(id)));
+            beside.push(format!("{}: {}", id.replace('_', " "), plain(value)));
         }
     }
     if !beside.is_empty() {
         line.push_str(&format!(" ({})", beside.join(", ")));
     }
-    let _ = writeln!(out, "{line}");
+    line
+}
 
-    let inner = "  ".repeat(depth + 1);
+/// Whether a member is shown in an item's heading line.
+fn in_heading(members: &Map<String, Value>, key: &str) -> bool {
+    name_key(members) == Some(key) || key == "name" || ID_MEMBERS.contains(&key)
+}
+
+/// A small object on one line: its name and ids, then its other members.
+fn one_line(members: &Map<String, Value>) -> String {
+    let mut line = name_and_ids(members);
+    for (key, value) in members {
+        if !in_heading(members, key) && !value.is_null() {
+            line.push_str(&format!(", {}: {}", key.replace('_', " "), scalar(value)));
+        }
+    }
+    line
+}
+
+fn numbered_item(
+    out: &mut String,
+    members: &Map<String, Value>,
+    depth: usize,
+    number: usize,
+    schema: Option<&SettingsSchema>,
+) {
+    let indent = "  ".repeat(depth);
+    let _ = writeln!(out, "{indent}{number}. {}", name_and_ids(members));
+    let inner = format!("{}   ", "  ".repeat(depth));
     for key in TEXT_MEMBERS {
         if let Some(text) = members.get(key).and_then(Value::as_str) {
-            let _ = writeln!(out, "{inner}   {text}");
+            let _ = writeln!(out, "{inner}{text}");
         }
     }
     for (key, value) in members {
-        let shown = name_key == Some(&key.as_str())
-            || key == "name"
-            || ID_MEMBERS.contains(&key.as_str())
-            || TEXT_MEMBERS.contains(&key.as_str());
-        if shown || value.is_null() {
+        if in_heading(members, key) || TEXT_MEMBERS.contains(&key.as_str()) {
             continue;
         }
-        match value {
-            Value::Array(items)
-                if items
-                    .iter()
-                    .all(|item| !item.is_object() && !item.is_array()) =>
-            {
-                let items: Vec<String> = items.iter().map(plain).collect();
-                let _ = writeln!(out, "{inner}   {}: {}", title(key), items.join(", "));
-            }
-            Value::Array(_) | Value::Object(_) => {
-                let _ = writeln!(out, "{inner}   {}:", title(key));
-                section(out, value, depth + 3);
-            }
-            other => {
-                let _ = writeln!(out, "{inner}   {}: {}", title(key), plain(other));
-            }
-        }
+        member(out, key, value, &inner, depth + 2, schema);
     }
 }
 

@@ -19,10 +19,13 @@ pub fn load(path: &Path) -> Result<Plugin, Failure> {
     Ok(Plugin::load(path)?)
 }
 
-/// Opens a session whose events are printed on standard error, one a line.
-pub fn open(plugin: &Plugin) -> Result<Session<'_>, Failure> {
-    match Session::new(plugin, Some(&session_options()), |event| {
-        eprintln!("{}", event_line(&event));
+/// Opens a session whose events are printed on standard error, one a line: with `verbose` every event,
+/// otherwise only those a person must see (warnings and errors, waits, sign-in prompts, unknown events).
+pub fn open(plugin: &Plugin, verbose: bool) -> Result<Session<'_>, Failure> {
+    match Session::new(plugin, Some(&session_options()), move |event| {
+        if verbose || worth_showing(&event) {
+            eprintln!("{}", event_line(&event));
+        }
     }) {
         Ok((session, _)) => Ok(session),
         Err(SessionError::Refused { status, document }) => {
@@ -56,6 +59,16 @@ pub fn describe(session: &mut Session<'_>) -> Result<(Value, Value), Failure> {
             PLUGIN_BROKE_CONTRACT,
             "describe returned OK without a `data` object",
         )),
+    }
+}
+
+/// Whether an event matters to a person who did not ask for progress: not step progress, not info or debug
+/// log lines.
+pub fn worth_showing(event: &Value) -> bool {
+    match text(event, "type") {
+        Some("step") => false,
+        Some("log") => matches!(text(event, "level"), Some("warn") | Some("error")),
+        _ => true,
     }
 }
 
@@ -93,6 +106,20 @@ pub fn event_line(event: &Value) -> String {
 mod tests {
     use super::event_line;
     use serde_json::json;
+
+    #[test]
+    fn progress_and_chatter_are_shown_only_when_asked_for() {
+        use super::worth_showing;
+        assert!(!worth_showing(
+            &json!({ "type": "step", "phase": "started" })
+        ));
+        assert!(!worth_showing(&json!({ "type": "log", "level": "info" })));
+        assert!(worth_showing(&json!({ "type": "log", "level": "warn" })));
+        assert!(worth_showing(
+            &json!({ "type": "wait", "reason": "throttled" })
+        ));
+        assert!(worth_showing(&json!({ "type": "sign_in_prompt" })));
+    }
 
     #[test]
     fn events_read_as_one_line_each() {

@@ -29,6 +29,9 @@ enum Command {
         /// Print the raw describe result document instead.
         #[arg(long)]
         json: bool,
+        /// Show every event the plugin sends (progress, info and debug log lines).
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Check a settings file with the plugin's configure, without touching the network.
     Validate {
@@ -41,18 +44,26 @@ enum Command {
         /// Print the raw configure result document instead.
         #[arg(long)]
         json: bool,
+        /// Show every event the plugin sends (progress, info and debug log lines).
+        #[arg(long, short)]
+        verbose: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
-        Command::Describe { plugin, json } => describe::run(plugin, *json),
+        Command::Describe {
+            plugin,
+            json,
+            verbose,
+        } => describe::run(plugin, *json, *verbose),
         Command::Validate {
             plugin,
             settings,
             json,
-        } => validate::run(plugin, settings, *json),
+            verbose,
+        } => validate::run(plugin, settings, *json, *verbose),
     };
     match outcome {
         Ok(()) => ExitCode::from(exit::SUCCESS),

@@ -206,7 +206,9 @@ impl Plugin {
         let library = unsafe { libloading::Library::new(&absolute) }.map_err(|error| {
             LoadError::NotALibrary {
                 path: given.clone(),
-                reason: error.to_string(),
+                // libloading's own message is only "dlopen failed"; the loader's reason is its source.
+                reason: std::error::Error::source(&error)
+                    .map_or_else(|| error.to_string(), ToString::to_string),
             }
         })?;
 

@@ -203,7 +203,7 @@ impl Field {
     }
 
     /// A value of this field as a person reads it: a choice by its label with the stored value beside it,
-    /// a secret masked, anything else as JSON text without quotes around strings.
+    /// a secret masked, text in quotes, anything else as JSON.
     pub fn say_value(&self, value: &Value) -> String {
         if self.secret {
             return "(hidden)".to_owned();
@@ -213,9 +213,10 @@ impl Field {
             .iter()
             .flatten()
             .find(|choice| &choice.value == value);
-        match choice.and_then(|choice| choice.label.as_deref()) {
-            Some(label) => format!("\"{label}\" ({})", plain(value)),
-            None => format!("\"{}\"", plain(value)),
+        match (choice.and_then(|choice| choice.label.as_deref()), value) {
+            (Some(label), _) => format!("\"{label}\" ({})", plain(value)),
+            (None, Value::String(text)) => format!("\"{text}\""),
+            (None, other) => other.to_string(),
         }
     }
 }

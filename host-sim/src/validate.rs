@@ -12,10 +12,15 @@ use crate::schema::SettingsSchema;
 
 /// Runs `host-sim validate`. Prints the verdict (or with `json` the raw result document); invalid settings
 /// end the process with [`OPERATION_FAILED`].
-pub fn run(plugin_path: &Path, settings_path: &Path, json: bool) -> Result<(), Failure> {
+pub fn run(
+    plugin_path: &Path,
+    settings_path: &Path,
+    json: bool,
+    verbose: bool,
+) -> Result<(), Failure> {
     let settings = read_settings(settings_path)?;
     let plugin = crate::host::load(plugin_path)?;
-    let mut session = crate::host::open(&plugin)?;
+    let mut session = crate::host::open(&plugin, verbose)?;
     // The schema names the fields; a plugin whose schema cannot be read still validates, with bare names.
     let (data, _) = crate::host::describe(&mut session)?;
     let schema = crate::describe::schema_of(&data)
