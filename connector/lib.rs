@@ -1,1 +1,16 @@
-//! The Microsoft 365 connector plugin. (Skeleton: filled in by issue #2.)
+//! The Microsoft 365 connector plugin.
+//!
+//! The crate is a safe core, one module per concern, and a thin C boundary ([`ffi`]) that checks pointers,
+//! converts strings, calls the core and maps its [`error::Error`] to a [`connector_abi::ConnectorStatus`].
+//! Only [`ffi`] contains `unsafe` code. The C contract is the `connector-abi` crate and the generated header
+//! `include/m365_connector.h`; the JSON documents are described in `docs/abi.md`.
+#![deny(missing_docs)]
+
+pub mod cloud;
+pub mod describe;
+pub mod error;
+pub mod event;
+pub mod ffi;
+pub mod result;
+pub mod session;
+pub mod settings;
