@@ -464,9 +464,10 @@ mod tests {
                       "default": "abc" }
                 ]
             },
-            "steps": [ { "name": "sign_in", "label": "Sign in" } ],
+            "steps": [ { "name": "sign_in", "label": "Sign in", "fields": ["region", "endpoint"], "extra": [] } ],
             "permissions": [ { "name": "Accounts.Write", "id": "p-1", "kind": "application",
-                               "description": "Writes accounts." } ]
+                               "description": "Writes accounts.", "admin_consent_required": true,
+                               "resource": { "name": "Acme API", "app_id": "a-1" } } ]
         })
     }
 
@@ -502,16 +503,19 @@ Settings (format version 4)
     }
 
     #[test]
-    fn other_sections_are_rendered_by_name_with_names_and_ids() {
+    fn other_sections_show_names_ids_small_objects_inline_and_field_labels() {
         let text = render(&sample());
         let expected = "\
 Permissions
   1. Accounts.Write (id: p-1)
-       Writes accounts.
-       Kind: application
+     Writes accounts.
+     Admin consent required: yes
+     Kind: application
+     Resource: Acme API (app id: a-1)
 
 Steps
   1. Sign in (sign_in)
+     Fields: Region, Endpoint
 ";
         assert!(text.ends_with(expected), "{text}");
     }
