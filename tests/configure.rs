@@ -1,0 +1,445 @@
+//! `describe` and `configure` through the C function table, as a console would call them: what the wizard
+//! shows, and the field errors it would display beside each field.
+
+mod plugin_host;
+
+use connector_abi::ConnectorStatus;
+use serde_json::{Value, json};
+
+use crate::plugin_host::Session;
+
+fn configure(settings: Value) -> (ConnectorStatus, Value) {
+    Session::new(None).call("configure", &settings.to_string())
+}
+
+/// The (field, code) pairs of a failed configure, in order.
+fn field_errors(settings: Value) -> Vec<(String, String)> {
+    let (status, result) = configure(settings);
+    assert_eq!(status, ConnectorStatus::InvalidSettings, "{result}");
+    assert_eq!(result["status"], "INVALID_SETTINGS");
+    assert_eq!(result["ok"], false);
+    assert_eq!(result["error"]["code"], "invalid_settings");
+    result["error"]["fields"]
+        .as_array()
+        .expect("error.fields")
+        .iter()
+        .map(|f| {
+            assert!(!f["message"].as_str().unwrap().is_empty(), "{f}");
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect()
+}
+
+fn field_message(settings: Value, field: &str) -> String {
+    let (_, result) = configure(settings);
+    let fields = result["error"]["fields"].as_array().unwrap();
+    let found = fields
+        .iter()
+        .find(|f| f["field"] == field)
+        .unwrap_or_else(|| panic!("no error on {field}"));
+    found["message"].as_str().unwrap().to_owned()
+}
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+#[test]
+fn several_directories_need_a_well_formed_tenant_id() {
+    let settings = json!({"settings_version": 2, "tenant_mode": "several", "tenant_id": "72f988bf-86f1-41af-91ab", "application_name": "Sync"});
+    assert_eq!(
+        field_errors(settings.clone()),
+        pairs(&[("tenant_id", "invalid_guid")])
+    );
+    assert_eq!(
+        field_message(settings, "tenant_id"),
+        "Tenant ID must be a GUID such as 00000000-0000-0000-0000-000000000000."
+    );
+}
+
+#[test]
+fn several_directories_need_a_tenant_id() {
+    let settings =
+        json!({"settings_version": 2, "tenant_mode": "several", "application_name": "Sync"});
+    assert_eq!(
+        field_errors(settings.clone()),
+        pairs(&[("tenant_id", "required")])
+    );
+    assert_eq!(
+        field_message(settings, "tenant_id"),
+        "Tenant ID is required."
+    );
+}
+
+#[test]
+fn the_application_name_must_not_be_empty() {
+    assert_eq!(
+        field_errors(json!({"settings_version": 2, "application_name": "   "})),
+        pairs(&[("application_name", "required")])
+    );
+    let long = "x".repeat(121);
+    assert_eq!(
+        field_errors(json!({"settings_version": 2, "application_name": long})),
+        pairs(&[("application_name", "too_long")])
+    );
+}
+
+#[test]
+fn endpoint_overrides_must_use_https() {
+    let settings = json!({"settings_version": 2, "application_name": "Sync", "graph_endpoint": "http://graph.microsoft.com"});
+    assert_eq!(
+        field_errors(settings.clone()),
+        pairs(&[("graph_endpoint", "https_required")])
+    );
+    assert_eq!(
+        field_message(settings, "graph_endpoint"),
+        "Microsoft Graph endpoint must use https:// (not http://)."
+    );
+}
+
+#[test]
+fn unknown_fields_are_named() {
+    let settings = json!({"settings_version": 2, "application_name": "Sync", "tenantid": TENANT});
+    assert_eq!(
+        field_errors(settings.clone()),
+        pairs(&[("tenantid", "unknown_field")])
+    );
+    assert!(field_message(settings, "tenantid").contains("\"tenantid\" is not a setting"));
+}
+
+#[test]
+fn wrong_json_types_are_field_errors() {
+    assert_eq!(
+        field_errors(
+            json!({"settings_version": 2, "application_name": 42, "credential_lifetime_days": "365"})
+        ),
+        pairs(&[
+            ("application_name", "wrong_type"),
+            ("credential_lifetime_days", "wrong_type")
+        ])
+    );
+    assert_eq!(
+        field_errors(json!({"settings_version": "2", "application_name": "Sync"})),
+        pairs(&[("settings_version", "wrong_type")])
+    );
+}
+
+#[test]
+fn settings_newer_than_the_connector_are_refused_by_name() {
+    let settings = json!({"settings_version": 3, "application_name": "Sync"});
+    assert_eq!(
+        field_errors(settings.clone()),
+        pairs(&[("settings_version", "unsupported_version")])
+    );
+    let message = field_message(settings, "settings_version");
+    assert!(
+        message.contains("version 3") && message.contains("version 2"),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_field_error_is_reported_at_once() {
+    let errors = field_errors(json!({
+        "settings_version": 2, "tenant_mode": "several", "tenant_id": "nope", "application_name": "",
+        "authority_host": "http://login.example.test", "credential_lifetime_days": 0, "colour": "blue",
+        "cloud": "mars", "extra_ca_pem": "not a certificate"
+    }));
+    assert_eq!(
+        errors,
+        pairs(&[
+            ("colour", "unknown_field"),
+            ("tenant_id", "invalid_guid"),
+            ("cloud", "invalid_choice"),
+            ("authority_host", "https_required"),
+            ("extra_ca_pem", "invalid_pem"),
+            ("application_name", "required"),
+            ("credential_lifetime_days", "out_of_range"),
+        ])
+    );
+}
+
+#[test]
+fn valid_settings_pass_with_defaults_filled_in() {
+    let (status, result) = configure(json!({
+        "settings_version": 2, "tenant_mode": "several", "tenant_id": TENANT.to_uppercase(),
+        "application_name": "One Identity Sync", "cloud": "gcc_high"
+    }));
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    assert_eq!(result["ok"], true);
+    assert_eq!(result["operation"], "configure");
+    assert_eq!(
+        result["data"]["settings"],
+        json!({
+            "settings_version": 2, "mode": "auto", "tenant_mode": "several", "tenant_id": TENANT,
+            "cloud": "gcc_high", "sign_in_method": "device_code",
+            "client_id": "14d82eec-204b-4c2f-b7e8-296a70dab67e", "application_name": "One Identity Sync",
+            "credential_type": "certificate", "credential_lifetime_days": 365
+        })
+    );
+    assert_eq!(
+        result["data"]["endpoints"]["authority_host"],
+        "https://login.microsoftonline.us"
+    );
+    assert_eq!(
+        result["data"]["endpoints"]["graph_resource"],
+        "https://graph.microsoft.us"
+    );
+    assert_eq!(result["data"]["migrated_from"], Value::Null);
+    assert_eq!(result["warnings"], json!([]));
+}
+
+#[test]
+fn custom_endpoints_pass_with_an_extra_ca() {
+    let (status, result) = configure(json!({
+        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "authority_host": "https://127.0.0.1:8443", "graph_endpoint": "https://127.0.0.1:8444/",
+        "exchange_endpoint": "https://127.0.0.1:8445",
+        "extra_ca_pem": include_str!("../connector/testdata/test-ca.pem")
+    }));
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    assert_eq!(
+        result["data"]["endpoints"]["graph_endpoint"],
+        "https://127.0.0.1:8444"
+    );
+    // Endpoints move; the resource identifiers in scopes stay the worldwide cloud's.
+    assert_eq!(
+        result["data"]["endpoints"]["graph_resource"],
+        "https://graph.microsoft.com"
+    );
+}
+
+#[test]
+fn version_1_settings_are_migrated_with_a_warning() {
+    let (status, result) = configure(json!({
+        "tenant_id": TENANT, "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f",
+        "certificate_thumbprint": "0123456789abcdef0123456789abcdef01234567", "environment": "GCCHigh"
+    }));
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    assert_eq!(
+        result["data"]["settings"],
+        json!({
+            "settings_version": 2, "mode": "manual", "tenant_id": TENANT, "cloud": "gcc_high",
+            "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f",
+            "certificate_thumbprint": "0123456789ABCDEF0123456789ABCDEF01234567"
+        })
+    );
+    assert_eq!(result["data"]["migrated_from"], 1);
+    let codes: Vec<&str> = result["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["settings_migrated", "certificate_source_missing"]);
+    assert!(
+        result["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("migrated to version 2")
+    );
+}
+
+#[test]
+fn the_migrated_settings_configure_again_without_warning_of_migration() {
+    let (_, first) = configure(
+        json!({"tenant_id": TENANT, "application_id": TENANT, "certificate_thumbprint": "00".repeat(20), "environment": "AzureCloud"}),
+    );
+    let (status, second) = configure(first["data"]["settings"].clone());
+    assert_eq!(status, ConnectorStatus::Ok, "{second}");
+    assert_eq!(second["data"]["settings"], first["data"]["settings"]);
+    assert_eq!(second["data"]["migrated_from"], Value::Null);
+}
+
+#[test]
+fn a_private_key_in_the_settings_is_never_echoed() {
+    let pem = format!(
+        "{}-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n",
+        include_str!("../connector/testdata/test-ca.pem")
+    );
+    let (status, result) = configure(
+        json!({"settings_version": 2, "application_name": "Sync", "certificate_pem": pem}),
+    );
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    assert!(!result.to_string().contains("PRIVATE KEY"));
+    assert_eq!(
+        result["data"]["omitted_secrets"],
+        json!(["certificate_pem"])
+    );
+}
+
+#[test]
+fn configure_reports_its_progress_as_events() {
+    let session = Session::new(None);
+    let (status, _) = session.call(
+        "configure",
+        r#"{"settings_version":2,"application_name":"Sync"}"#,
+    );
+    assert_eq!(status, ConnectorStatus::Ok);
+    let events = session.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    for (event, phase) in events.iter().zip(["started", "finished"]) {
+        assert_eq!(event["type"], "step");
+        assert_eq!(event["operation"], "configure");
+        assert_eq!(event["phase"], phase);
+        assert!(event["time"].as_str().unwrap().ends_with('Z'));
+    }
+}
+
+#[test]
+fn describe_names_the_connector_and_its_abi() {
+    let (status, result) = Session::new(None).describe();
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    let data = &result["data"];
+    assert_eq!(data["name"], "m365");
+    assert_eq!(data["display_name"], "Microsoft 365 Connector");
+    assert_eq!(data["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(data["abi_version"], json!({"major": 1, "minor": 0}));
+}
+
+#[test]
+fn describe_lists_the_wizard_steps_in_order() {
+    let (_, result) = Session::new(None).describe();
+    let steps: Vec<(&str, &str)> = result["data"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["label"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("mode", "Choose auto or manual configuration"),
+            ("tenant", "Azure tenant"),
+            ("sign_in", "Log in to Azure"),
+            ("application", "Azure application name"),
+            ("provision", "Create or update Azure application"),
+            ("consent", "Consent"),
+            ("test", "Test connection"),
+            ("finish", "Finish"),
+        ]
+    );
+}
+
+#[test]
+fn describe_lists_the_exact_roles_and_permissions() {
+    let (_, result) = Session::new(None).describe();
+    let requests = &result["data"]["requests"];
+    assert_eq!(
+        requests["directory_roles"],
+        json!([
+            {"name": "Directory Writers", "id": "9360feb5-f418-4baa-8175-e2a00bac4301"},
+            {"name": "Exchange Administrator", "id": "29232cdf-9323-42fd-ade2-1d097af3e4de"},
+            {"name": "User Administrator", "id": "fe930be7-5e62-47db-91af-98c3a49a38b1"}
+        ])
+    );
+    assert_eq!(
+        requests["permissions"],
+        json!([
+            {
+                "resource": {"name": "Microsoft Graph", "app_id": "00000003-0000-0000-c000-000000000000"},
+                "name": "User.Read", "display_name": "Sign in and read user profile",
+                "id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "type": "delegated", "admin_consent_required": true
+            },
+            {
+                "resource": {"name": "Office 365 Exchange Online", "app_id": "00000002-0000-0ff1-ce00-000000000000"},
+                "name": "Exchange.ManageAsApp", "display_name": "Manage Exchange As Application",
+                "id": "dc50a0fb-09a3-484d-be87-e023b12c6440", "type": "application", "admin_consent_required": true
+            }
+        ])
+    );
+}
+
+#[test]
+fn the_schema_renders_the_console_form() {
+    let (_, result) = Session::new(None).describe();
+    let schema = &result["data"]["settings_schema"];
+    assert_eq!(schema["settings_version"], 2);
+    let fields = schema["fields"].as_array().unwrap();
+    let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "mode",
+            "tenant_mode",
+            "tenant_id",
+            "cloud",
+            "authority_host",
+            "graph_endpoint",
+            "exchange_endpoint",
+            "extra_ca_pem",
+            "sign_in_method",
+            "client_id",
+            "application_name",
+            "application_id",
+            "credential_type",
+            "credential_lifetime_days",
+            "certificate_thumbprint",
+            "certificate_pem",
+            "certificate_path",
+            "certificate_store"
+        ]
+    );
+    let field = |name: &str| fields.iter().find(|f| f["name"] == name).unwrap().clone();
+    let tenant_mode = field("tenant_mode");
+    assert_eq!(
+        tenant_mode["choices"][1]["label"],
+        "I have more than one Azure AD in my Azure tenant"
+    );
+    let tenant_id = field("tenant_id");
+    assert_eq!(tenant_id["type"], "guid");
+    assert_eq!(tenant_id["visible"], false);
+    assert_eq!(
+        tenant_id["conditions"][0],
+        json!({"when": {"field": "tenant_mode", "equals": "several"}, "visible": true, "required": true})
+    );
+    assert_eq!(field("graph_endpoint")["validation"]["scheme"], "https");
+    assert_eq!(
+        field("client_id")["default"],
+        "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+    );
+    assert!(
+        field("client_id")["help"]
+            .as_str()
+            .unwrap()
+            .contains("Register your own")
+    );
+    let lifetime = field("credential_lifetime_days");
+    assert_eq!(
+        (
+            lifetime["default"].clone(),
+            lifetime["validation"]["min"].clone(),
+            lifetime["validation"]["max"].clone()
+        ),
+        (json!(365), json!(1), json!(730))
+    );
+    assert_eq!(field("application_name")["validation"]["max_length"], 120);
+    assert_eq!(field("certificate_pem")["secret"], true);
+    let cloud = field("cloud");
+    let cloud_values: Vec<&str> = cloud["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cloud_values,
+        ["global", "gcc", "gcc_high", "dod", "china", "custom"]
+    );
+    let groups: Vec<&str> = schema["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    for f in fields {
+        assert!(groups.contains(&f["group"].as_str().unwrap()), "{f}");
+    }
+}
