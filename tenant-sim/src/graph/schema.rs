@@ -606,11 +606,11 @@ fn validate_object(
             // Instance annotations (`@odata.context`, `@odata.etag`…) are read and ignored.
             continue;
         }
-        if let Some((navigation, _)) = key.split_once("@odata.bind") {
-            if graph_type.bindable.contains(&navigation) && key.ends_with("@odata.bind") {
-                check_bind(value)?;
-                continue;
-            }
+        if let Some(navigation) = key.strip_suffix("@odata.bind")
+            && graph_type.bindable.contains(&navigation)
+        {
+            check_bind(value)?;
+            continue;
         }
         let Some(property) = graph_type.property(key) else {
             return Err(unknown_property(graph_type, key, top_level));
@@ -745,10 +745,10 @@ fn validate_single(
             if !converts {
                 return Err(cannot_convert(text, kind));
             }
-            if let Kind::OneOf(values) = kind {
-                if !values.contains(&text.as_str()) {
-                    return Err(invalid_value(owner, path, top_level));
-                }
+            if let Kind::OneOf(values) = kind
+                && !values.contains(&text.as_str())
+            {
+                return Err(invalid_value(owner, path, top_level));
             }
             Ok(())
         }
@@ -794,7 +794,7 @@ fn check_odata_type(graph_type: &GraphType, value: &Value) -> Result<(), GraphEr
     }
     let known = name
         .strip_prefix("microsoft.graph.")
-        .is_some_and(|short| graph_type_is_known(short));
+        .is_some_and(graph_type_is_known);
     if known {
         Err(GraphError::bad_request(format!(
             "A resource with type '{name}' was found, but it is not assignable to the expected type '{expected}'. The type specified in the resource must be equal to either the expected type or a derived type."
