@@ -25,15 +25,18 @@ pub(crate) unsafe fn with_result(
     let outcome =
         catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Outcome::panicked(operation));
     let status = outcome.status();
-    let written = catch_unwind(AssertUnwindSafe(|| document_into_raw(outcome.to_json())));
-    match written {
+    if result_out.is_null() {
+        // The host does not want the document: make none (it could never be freed).
+        return status;
+    }
+    match catch_unwind(AssertUnwindSafe(|| document_into_raw(outcome.to_json()))) {
         Ok(document) => {
-            // SAFETY: forwarded from the caller.
+            // SAFETY: result_out is not NULL and writable (forwarded from the caller).
             unsafe { write_out(result_out, document) };
             status
         }
         Err(_) => {
-            // SAFETY: forwarded from the caller.
+            // SAFETY: as above.
             unsafe { write_out(result_out, std::ptr::null_mut()) };
             ConnectorStatus::Panic
         }
