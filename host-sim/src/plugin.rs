@@ -8,7 +8,8 @@
 //!
 //! The loading sequence follows the contract in `connector-abi`: version query first (another major version
 //! is refused), entry resolved and called once, the table's size and major version checked, every function
-//! pointer checked for NULL. The library is unloaded only after the plugin's `shutdown` returned; when it did
+//! pointer checked for NULL. One file loaded twice in a process shares one library. The library is unloaded
+//! only after the plugin's `shutdown` returned, when its last handle is dropped; when shutdown did
 //! not succeed the library stays loaded until the process exits, because the plugin's threads may still run.
 
 use std::cell::RefCell;
@@ -18,6 +19,7 @@ use std::marker::PhantomData;
 use std::mem::size_of;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use connector_abi::{
     CONNECTOR_ABI_VERSION_MAJOR, CONNECTOR_ABI_VERSION_MINOR, CONNECTOR_ABI_VERSION_SYMBOL,
@@ -150,24 +152,35 @@ struct Table {
     document_free: RawDocumentFreeFn,
 }
 
-/// A loaded connector plugin. Dropping it calls the plugin's `shutdown` (unless [`Plugin::shutdown`] was
-/// called already) and then unloads the library, or leaves it loaded when shutdown did not succeed.
+/// A loaded connector plugin. Every `Plugin` of one file in a process shares one loaded library (a plugin's
+/// state is per process, whatever the number of handles): when the last of them is dropped, the plugin's
+/// `shutdown` is called (unless [`Plugin::shutdown`] was called already) and the library is unloaded, or left
+/// loaded when shutdown did not succeed.
 pub struct Plugin {
     path: PathBuf,
+    loaded: Arc<Loaded>,
+}
+
+/// One library loaded and checked, shared by the `Plugin`s of its file.
+struct Loaded {
     abi_major: u16,
     abi_minor: u16,
     table: Table,
-    shut_down: std::cell::Cell<Option<Status>>,
+    shut_down: Mutex<Option<Status>>,
     // `None` only while dropping.
     library: Option<libloading::Library>,
 }
+
+/// The libraries this process loaded, by canonical path, so that a second `Plugin::load` of one file shares
+/// the first's library instead of shutting it down under the first when it is dropped.
+static LOADED: Mutex<Vec<(PathBuf, Weak<Loaded>)>> = Mutex::new(Vec::new());
 
 impl fmt::Debug for Plugin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Plugin")
             .field("path", &self.path)
-            .field("abi_major", &self.abi_major)
-            .field("abi_minor", &self.abi_minor)
+            .field("abi_major", &self.loaded.abi_major)
+            .field("abi_minor", &self.loaded.abi_minor)
             .finish_non_exhaustive()
     }
 }
@@ -190,7 +203,7 @@ unsafe fn read_entry<F: Copy>(field: *const F, name: &str, path: &Path) -> Resul
 
 impl Plugin {
     /// Loads the connector plugin at `path`: checks its ABI version and function table and resolves every
-    /// function once.
+    /// function once. A file this process already loaded (and still holds) is shared, not loaded again.
     pub fn load(path: impl AsRef<Path>) -> Result<Plugin, LoadError> {
         let given = path.as_ref().to_path_buf();
         if !given.is_file() {
@@ -200,10 +213,35 @@ impl Plugin {
         let absolute = given.canonicalize().map_err(|_| LoadError::NotFound {
             path: given.clone(),
         })?;
+        let mut registry = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
+        registry.retain(|(_, loaded)| loaded.strong_count() > 0);
+        if let Some(loaded) = registry
+            .iter()
+            .find(|(path, _)| *path == absolute)
+            .and_then(|(_, loaded)| loaded.upgrade())
+        {
+            return Ok(Plugin {
+                path: given,
+                loaded,
+            });
+        }
+        let loaded = Arc::new(Loaded::open(&given, &absolute)?);
+        registry.push((absolute, Arc::downgrade(&loaded)));
+        Ok(Plugin {
+            path: given,
+            loaded,
+        })
+    }
+}
+
+impl Loaded {
+    /// Opens and checks the library at `absolute`; errors name the path as the user gave it.
+    fn open(given: &Path, absolute: &Path) -> Result<Loaded, LoadError> {
+        let given = given.to_path_buf();
 
         // SAFETY: loading a shared library runs its initialisers. host-sim exists to load connector plugins
         // chosen by its user; a plugin's initialisers are trusted as much as the plugin's functions are.
-        let library = unsafe { libloading::Library::new(&absolute) }.map_err(|error| {
+        let library = unsafe { libloading::Library::new(absolute) }.map_err(|error| {
             LoadError::NotALibrary {
                 path: given.clone(),
                 // libloading's own message is only "dlopen failed"; the loader's reason is its source.
@@ -343,16 +381,29 @@ impl Plugin {
             }
         };
 
-        Ok(Plugin {
-            path: given,
+        Ok(Loaded {
             abi_major: table_major,
             abi_minor: table_minor,
             table,
-            shut_down: std::cell::Cell::new(None),
+            shut_down: Mutex::new(None),
             library: Some(library),
         })
     }
 
+    /// Calls the plugin's `shutdown` once; later calls return the first call's status.
+    fn shutdown(&self) -> Status {
+        let mut shut_down = self
+            .shut_down
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *shut_down.get_or_insert_with(|| {
+            // SAFETY: `shutdown` takes no arguments; the table is valid while `self.library` is loaded.
+            Status::from_raw(unsafe { (self.table.shutdown)() })
+        })
+    }
+}
+
+impl Plugin {
     /// The path the plugin was loaded from, as given.
     pub fn path(&self) -> &Path {
         &self.path
@@ -360,19 +411,14 @@ impl Plugin {
 
     /// The plugin's ABI version, `(major, minor)`, as its function table reports it.
     pub fn abi_version(&self) -> (u16, u16) {
-        (self.abi_major, self.abi_minor)
+        (self.loaded.abi_major, self.loaded.abi_minor)
     }
 
-    /// Stops the plugin's background threads. Call it after every session was dropped; later calls return
-    /// the status of the first. Dropping the plugin calls it when it was not called.
+    /// Stops the plugin's background threads, for every handle of this library in the process: later
+    /// sessions are refused with `SHUT_DOWN`. Call it after every session was dropped; later calls return the
+    /// status of the first. Dropping the last handle calls it when nobody did.
     pub fn shutdown(&self) -> Status {
-        if let Some(status) = self.shut_down.get() {
-            return status;
-        }
-        // SAFETY: `shutdown` takes no arguments; the table is valid while `self.library` is loaded.
-        let status = Status::from_raw(unsafe { (self.table.shutdown)() });
-        self.shut_down.set(Some(status));
-        status
+        self.loaded.shutdown()
     }
 
     /// Copies a result document out of the plugin and releases it with `document_free`.
@@ -392,7 +438,7 @@ impl Plugin {
                 .to_str()
                 .map_err(|error| error.to_string())
                 .and_then(|text| serde_json::from_str::<Value>(text).map_err(|e| e.to_string()));
-            (self.table.document_free)(document);
+            (self.loaded.table.document_free)(document);
             parsed
         };
         parsed
@@ -405,7 +451,7 @@ impl Plugin {
     }
 }
 
-impl Drop for Plugin {
+impl Drop for Loaded {
     fn drop(&mut self) {
         let status = self.shutdown();
         let library = self.library.take();
@@ -491,7 +537,7 @@ impl<'p> Session<'p> {
         // point to locals, `user_data` points to the boxed sink that the session keeps until after
         // `session_free`, and `forward_event` matches `ConnectorEventFn` and never unwinds.
         let status = Status::from_raw(unsafe {
-            (plugin.table.session_new)(
+            (plugin.loaded.table.session_new)(
                 options
                     .as_ref()
                     .map_or(std::ptr::null(), |text| text.as_ptr()),
@@ -514,7 +560,7 @@ impl<'p> Session<'p> {
         } else {
             if !raw.is_null() {
                 // SAFETY: the plugin handed out a session despite the failure; free it while the sink lives.
-                unsafe { (plugin.table.session_free)(raw) };
+                unsafe { (plugin.loaded.table.session_free)(raw) };
             }
             match result {
                 Ok((status, document)) => Err(SessionError::Refused { status, document }),
@@ -527,45 +573,46 @@ impl<'p> Session<'p> {
     pub fn describe(&mut self) -> Result<(Status, Value), CallError> {
         let mut document: *mut c_char = std::ptr::null_mut();
         // SAFETY: `self.raw` is a live session of this plugin and `document` a valid out-parameter.
-        let status =
-            Status::from_raw(unsafe { (self.plugin.table.describe)(self.raw, &mut document) });
+        let status = Status::from_raw(unsafe {
+            (self.plugin.loaded.table.describe)(self.raw, &mut document)
+        });
         self.plugin.take_document("describe", status, document)
     }
 
     /// `configure`: validates settings without touching the network.
     pub fn configure(&mut self, settings: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("configure", self.plugin.table.configure, settings)
+        self.operation("configure", self.plugin.loaded.table.configure, settings)
     }
 
     /// `authenticate`: signs an administrator in.
     pub fn authenticate(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("authenticate", self.plugin.table.authenticate, input)
+        self.operation("authenticate", self.plugin.loaded.table.authenticate, input)
     }
 
     /// `provision`: creates or updates the application registration.
     pub fn provision(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("provision", self.plugin.table.provision, input)
+        self.operation("provision", self.plugin.loaded.table.provision, input)
     }
 
     /// `consent`: grants admin consent to the application's permissions.
     pub fn consent(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("consent", self.plugin.table.consent, input)
+        self.operation("consent", self.plugin.loaded.table.consent, input)
     }
 
     /// `test`: tests the connection the settings describe.
     pub fn test(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("test", self.plugin.table.test, input)
+        self.operation("test", self.plugin.loaded.table.test, input)
     }
 
     /// `remove`: removes the connection's application.
     pub fn remove(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("remove", self.plugin.table.remove, input)
+        self.operation("remove", self.plugin.loaded.table.remove, input)
     }
 
     /// Asks the plugin to cancel the call running on this session; with nothing running it does nothing.
     pub fn cancel(&self) -> Status {
         // SAFETY: `self.raw` is a live session of this plugin; `cancel` may be called at any time.
-        Status::from_raw(unsafe { (self.plugin.table.cancel)(self.raw) })
+        Status::from_raw(unsafe { (self.plugin.loaded.table.cancel)(self.raw) })
     }
 
     fn operation(
@@ -588,7 +635,7 @@ impl Drop for Session<'_> {
     fn drop(&mut self) {
         // SAFETY: `self.raw` is a live session of this plugin, freed exactly once, here; no call is running
         // on it (they all borrow the session mutably). The event sink outlives it: it is dropped below.
-        unsafe { (self.plugin.table.session_free)(self.raw) };
+        unsafe { (self.plugin.loaded.table.session_free)(self.raw) };
         drop(self.sink.take());
     }
 }
