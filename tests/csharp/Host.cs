@@ -4,6 +4,7 @@
 // runs it with mono.
 //
 // Usage: mono Host.exe <path to libm365_connector.so> <directory of settings fixtures>
+//        mono Host.exe --refuses <library> <expected message>   (the binding must refuse that library)
 // Prints one PASS/FAIL line per check and a summary; exits non-zero when any check failed.
 
 using System;
@@ -39,9 +40,14 @@ internal static class Host
 
     private static int Main(string[] args)
     {
+        if (args.Length == 3 && args[0] == "--refuses")
+        {
+            return Refuses(args[1], args[2]);
+        }
         if (args.Length != 2)
         {
             Console.Error.WriteLine("usage: Host.exe <plugin library> <settings fixtures directory>");
+            Console.Error.WriteLine("       Host.exe --refuses <library> <expected message>");
             return 2;
         }
         string libraryPath = args[0];
@@ -54,6 +60,22 @@ internal static class Host
         catch (Exception exception)
         {
             Check(false, "the host ran to the end without an exception", exception);
+        }
+        Console.WriteLine((failed == 0 ? "PASS" : "FAIL") + ": " + (run - failed) + " of " + run + " checks passed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    // The binding must refuse a library that is not a connector, or speaks another ABI major, with a message.
+    private static int Refuses(string libraryPath, string expected)
+    {
+        try
+        {
+            ConnectorPlugin.Load(libraryPath).Dispose();
+            Check(false, "the binding refuses " + libraryPath, "it loaded");
+        }
+        catch (ConnectorLoadException exception)
+        {
+            Check(exception.Message == expected, "the binding refuses " + libraryPath, exception.Message);
         }
         Console.WriteLine((failed == 0 ? "PASS" : "FAIL") + ": " + (run - failed) + " of " + run + " checks passed");
         return failed == 0 ? 0 : 1;

@@ -1,0 +1,437 @@
+//! The plugin seen from its hosts: the C host (under AddressSanitizer and UBSan), the C# host (mcs + mono) and
+//! host-sim each load the freshly built `libm365_connector.so` by path and call it through the C ABI alone.
+//!
+//! `cargo test` does not build the cdylib nor other packages' binaries, so these tests need `cargo build`
+//! (the README's test command, `cargo build --workspace && cargo test --workspace`, does it first). They
+//! refuse a library or host-sim older than their sources rather than test a stale one.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::SystemTime;
+
+/// The repository root (the root package's manifest directory).
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `target/<profile>`: the directory of this test binary's `deps/`, so `CARGO_TARGET_DIR` and the profile
+/// are both honoured.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in target/<profile>/deps")
+        .to_path_buf()
+}
+
+/// The newest modification time of the given files and of the Rust sources (`*.rs`) under the given
+/// directories. Only what a change of forces cargo to rebuild counts, so a touched fixture never makes a
+/// fresh build look stale.
+fn newest(paths: &[PathBuf]) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    let mut pending: Vec<(PathBuf, bool)> = paths.iter().map(|path| (path.clone(), true)).collect();
+    while let Some((path, named)) = pending.pop() {
+        let Ok(metadata) = fs::metadata(&path) else {
+            continue;
+        };
+        if metadata.is_dir() {
+            if let Ok(entries) = fs::read_dir(&path) {
+                pending.extend(
+                    entries.filter_map(|entry| entry.ok().map(|entry| (entry.path(), false))),
+                );
+            }
+        } else if named || path.extension() == Some(OsStr::new("rs")) {
+            if let Ok(modified) = metadata.modified() {
+                newest = newest.max(modified);
+            }
+        }
+    }
+    newest
+}
+
+/// A build product that must exist and be newer than its sources.
+fn fresh_artifact(name: &str, sources: &[&str]) -> PathBuf {
+    let path = profile_dir().join(name);
+    let built = fs::metadata(&path)
+        .and_then(|metadata| metadata.modified())
+        .unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: run `cargo build --workspace` first (the README's test command does)",
+                path.display()
+            )
+        });
+    let sources: Vec<PathBuf> = sources.iter().map(|source| root().join(source)).collect();
+    assert!(
+        built >= newest(&sources),
+        "{} is older than its sources: run `cargo build --workspace` first (the README's test command does)",
+        path.display()
+    );
+    path
+}
+
+/// The plugin library just built.
+fn plugin() -> PathBuf {
+    fresh_artifact(
+        "libm365_connector.so",
+        &["connector", "build.rs", "cbindgen.toml"],
+    )
+}
+
+/// The host-sim binary just built.
+fn host_sim() -> PathBuf {
+    fresh_artifact("host-sim", &["host-sim/src", "connector/abi/src"])
+}
+
+/// A fresh scratch directory for one test's build outputs, under Cargo's temporary directory for tests.
+fn scratch(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hosts-{test}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
+
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures/settings")
+}
+
+/// Runs a command, failing with its output when it cannot start.
+fn run(command: &mut Command) -> Output {
+    command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Whether `program` can be found on PATH.
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A C compiler: `$CC`, else `cc`.
+fn c_compiler() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".to_owned())
+}
+
+/// Compiles C sources, failing with the compiler's messages.
+fn compile_c(args: &[&OsStr]) {
+    let output = run(Command::new(c_compiler()).args(args));
+    assert!(
+        output.status.success(),
+        "the C compiler failed ({}):\n{}{}",
+        c_compiler(),
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+/// Writes a line to the real standard error, past the test harness's capture, so a reader of the test
+/// output sees it even when the test passes.
+fn loud(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+#[test]
+fn the_c_host_passes_under_address_sanitizer() {
+    let plugin = plugin();
+    let dir = scratch("c-host");
+    let host = dir.join("host");
+    let include = root().join("include");
+    compile_c(&[
+        OsStr::new("-std=c11"),
+        OsStr::new("-Wall"),
+        OsStr::new("-Wextra"),
+        OsStr::new("-Werror"),
+        OsStr::new("-fsanitize=address,undefined"),
+        OsStr::new("-fno-omit-frame-pointer"),
+        OsStr::new("-g"),
+        OsStr::new("-I"),
+        include.as_os_str(),
+        root().join("tests/c/host.c").as_os_str(),
+        OsStr::new("-o"),
+        host.as_os_str(),
+        OsStr::new("-ldl"),
+    ]);
+
+    // Prove AddressSanitizer is in the executable, not only asked for.
+    let symbols = run(Command::new("nm").arg(&host));
+    assert!(
+        text(&symbols.stdout).contains("__asan_init"),
+        "the C host was built without AddressSanitizer (nm shows no __asan_init)"
+    );
+
+    let output = run(Command::new(&host)
+        .arg(&plugin)
+        .arg(fixtures())
+        // The plugin's contained panic prints its message; a backtrace would only bury the check lines.
+        .env("RUST_BACKTRACE", "0")
+        // Leak detection stays on; any ASan or UBSan report fails the run.
+        .env(
+            "ASAN_OPTIONS",
+            "detect_leaks=1:abort_on_error=0:exitcode=86",
+        )
+        .env(
+            "UBSAN_OPTIONS",
+            "halt_on_error=1:print_stacktrace=1:exitcode=87",
+        ));
+    let stdout = text(&output.stdout);
+    loud(&format!("C host (AddressSanitizer, UBSan):\n{stdout}"));
+    assert!(
+        output.status.success(),
+        "the C host failed ({}):\n{stdout}{}",
+        output.status,
+        text(&output.stderr)
+    );
+    assert!(stdout.contains("\nPASS: "), "no summary line:\n{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Builds one of the fake plugins in `tests/c/` as a shared library in `dir`.
+fn fake_plugin(dir: &Path, source: &str) -> PathBuf {
+    let library = dir.join(format!("lib{source}.so"));
+    compile_c(&[
+        OsStr::new("-std=c11"),
+        OsStr::new("-Wall"),
+        OsStr::new("-Wextra"),
+        OsStr::new("-Werror"),
+        OsStr::new("-shared"),
+        OsStr::new("-fPIC"),
+        root().join(format!("tests/c/{source}.c")).as_os_str(),
+        OsStr::new("-o"),
+        library.as_os_str(),
+    ]);
+    library
+}
+
+#[test]
+fn host_sim_refuses_a_plugin_of_another_abi_major_version() {
+    let host_sim = host_sim();
+    let dir = scratch("wrong-major");
+    let fake = fake_plugin(&dir, "fake_wrong_major");
+    let output = run(Command::new(&host_sim)
+        .arg("describe")
+        .arg("--plugin")
+        .arg(&fake));
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "host-sim: plugin {} speaks connector ABI 2.0; this host speaks 1.x\n",
+            fake.display()
+        )
+    );
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn host_sim_refuses_a_library_that_is_not_a_connector() {
+    let host_sim = host_sim();
+    let dir = scratch("not-a-connector");
+    let fake = fake_plugin(&dir, "not_a_connector");
+    let output = run(Command::new(&host_sim)
+        .arg("describe")
+        .arg("--plugin")
+        .arg(&fake));
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "host-sim: {} is not a connector plugin: it does not export `connector_abi_version`\n",
+            fake.display()
+        )
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn host_sim_refuses_a_missing_plugin_file() {
+    let host_sim = host_sim();
+    let missing = scratch("missing").join("libnothing.so");
+    let output = run(Command::new(&host_sim)
+        .arg("describe")
+        .arg("--plugin")
+        .arg(&missing));
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert_eq!(
+        text(&output.stderr),
+        format!("host-sim: plugin {}: no such file\n", missing.display())
+    );
+}
+
+#[test]
+fn host_sim_describe_shows_the_settings_and_what_will_be_requested() {
+    let output = run(Command::new(host_sim())
+        .arg("describe")
+        .arg("--plugin")
+        .arg(plugin()));
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    for expected in [
+        // The schema, as the admin reads it: groups, labels with names, types, choices and conditions.
+        "Tenant ID [tenant_id]",
+        "GUID",
+        "shown and required when",
+        "Azure application name [application_name]",
+        // What the connector will ask for.
+        "Directory Writers",
+        "Exchange Administrator",
+        "User Administrator",
+        "User.Read",
+        "Exchange.ManageAsApp",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "describe does not show {expected:?}:\n{stdout}"
+        );
+    }
+
+    let json = run(Command::new(host_sim())
+        .arg("describe")
+        .arg("--plugin")
+        .arg(plugin())
+        .arg("--json"));
+    assert!(json.status.success(), "{json:?}");
+    let document: serde_json::Value =
+        serde_json::from_slice(&json.stdout).expect("describe --json prints a JSON document");
+    assert_eq!(document["operation"], "describe");
+    assert_eq!(document["ok"], true);
+}
+
+#[test]
+fn host_sim_validate_says_valid_settings_are_valid() {
+    let output = run(Command::new(host_sim())
+        .arg("validate")
+        .arg("--plugin")
+        .arg(plugin())
+        .arg("--settings")
+        .arg(fixtures().join("auto-one-directory.json")));
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(stdout.starts_with("settings are valid\n"), "{stdout}");
+    assert!(
+        stdout.contains("Azure application name (application_name): \"Identity Sync\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn host_sim_validate_lists_each_field_error_beside_its_label() {
+    let settings = fixtures().join("several-directories-bad-tenant.json");
+    let output = run(Command::new(host_sim())
+        .arg("validate")
+        .arg("--plugin")
+        .arg(plugin())
+        .arg("--settings")
+        .arg(&settings));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(stdout.starts_with("settings are not valid\n"), "{stdout}");
+    assert!(stdout.contains("\n  Tenant ID (tenant_id): "), "{stdout}");
+    assert!(
+        stdout.contains("\n  Azure application name (application_name): "),
+        "{stdout}"
+    );
+    assert_eq!(
+        text(&output.stderr),
+        format!("host-sim: {} are not valid\n", settings.display())
+    );
+}
+
+#[test]
+fn host_sim_validate_migrates_version_1_settings() {
+    let output = run(Command::new(host_sim())
+        .arg("validate")
+        .arg("--plugin")
+        .arg(plugin())
+        .arg("--settings")
+        .arg(fixtures().join("manual-v1.json")));
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(stdout.starts_with("settings are valid\n"), "{stdout}");
+    assert!(stdout.contains("[settings_migrated]"), "{stdout}");
+    assert!(stdout.contains("  settings_version: 2\n"), "{stdout}");
+}
+
+#[test]
+fn the_csharp_host_passes() {
+    let plugin = plugin();
+    let (Some(mcs), Some(mono)) = (on_path("mcs"), on_path("mono")) else {
+        let message = "the C# host test needs `mcs` and `mono` (Debian: apt-get install mono-mcs mono-runtime)";
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set and {message}: .ci/run installs them"
+        );
+        loud(&format!("SKIPPED: {message}; the C# host did NOT run"));
+        return;
+    };
+    let dir = scratch("csharp-host");
+    let exe = dir.join("Host.exe");
+    let mut out_arg = std::ffi::OsString::from("-out:");
+    out_arg.push(&exe);
+    let output = run(Command::new(mcs)
+        .arg("-langversion:7")
+        .arg("-warnaserror")
+        .arg(out_arg)
+        .arg(root().join("include/M365Connector.cs"))
+        .arg(root().join("tests/csharp/Host.cs")));
+    assert!(
+        output.status.success(),
+        "mcs failed:\n{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+
+    let output = run(Command::new(mono)
+        .arg(&exe)
+        .arg(&plugin)
+        .arg(fixtures())
+        .env("RUST_BACKTRACE", "0"));
+    let stdout = text(&output.stdout);
+    loud(&format!("C# host (mono):\n{stdout}"));
+    assert!(
+        output.status.success(),
+        "the C# host failed ({}):\n{stdout}{}",
+        output.status,
+        text(&output.stderr)
+    );
+    assert!(stdout.contains("\nPASS: "), "no summary line:\n{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+
+    // The binding refuses what host-sim refuses, with the same messages.
+    for (source, expected) in [
+        (
+            "fake_wrong_major",
+            "plugin {} speaks connector ABI 2.0; this host speaks 1.x",
+        ),
+        (
+            "not_a_connector",
+            "{} is not a connector plugin: it does not export `connector_abi_version`",
+        ),
+    ] {
+        let fake = fake_plugin(&dir, source);
+        let expected = expected.replace("{}", &fake.display().to_string());
+        let output = run(Command::new(on_path("mono").expect("mono was found above"))
+            .arg(&exe)
+            .arg("--refuses")
+            .arg(&fake)
+            .arg(&expected));
+        let stdout = text(&output.stdout);
+        loud(&stdout);
+        assert!(
+            output.status.success(),
+            "the C# binding did not refuse {source}:\n{stdout}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
