@@ -1,0 +1,267 @@
+//! Permission grants: app role assignments (application permissions) and delegated permission grants.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::directory::{DirectoryData, DirectoryError, DirectoryObject, graph_timestamp, object};
+
+/// Who a delegated permission grant applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsentType {
+    /// Every user of the tenant (admin consent).
+    AllPrincipals,
+    /// One user (user consent, or an admin consenting only for themselves).
+    Principal,
+}
+
+impl ConsentType {
+    /// The Graph value (`AllPrincipals` / `Principal`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentType::AllPrincipals => "AllPrincipals",
+            ConsentType::Principal => "Principal",
+        }
+    }
+}
+
+fn guid_b64(text: &str) -> String {
+    match uuid::Uuid::parse_str(text) {
+        Ok(id) => URL_SAFE_NO_PAD.encode(id.to_bytes_le()),
+        Err(_) => URL_SAFE_NO_PAD.encode(text.as_bytes()),
+    }
+}
+
+fn same(a: Option<&str>, b: &str) -> bool {
+    a.is_some_and(|a| a.eq_ignore_ascii_case(b))
+}
+
+impl DirectoryData {
+    /// Grants an application permission: an app role of `resource_sp_id` assigned to the service
+    /// principal `principal_id`. A duplicate is refused as Graph refuses it.
+    pub fn grant_app_role(
+        &mut self,
+        principal_id: &str,
+        resource_sp_id: &str,
+        app_role_id: &str,
+    ) -> Result<DirectoryObject, DirectoryError> {
+        let principal = self
+            .service_principal(principal_id)
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "servicePrincipal",
+                id: principal_id.to_owned(),
+            })?
+            .clone();
+        let resource = self
+            .service_principal(resource_sp_id)
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "servicePrincipal",
+                id: resource_sp_id.to_owned(),
+            })?
+            .clone();
+        let role_exists = resource
+            .array("appRoles")
+            .iter()
+            .any(|r| same(r.get("id").and_then(Value::as_str), app_role_id));
+        if !role_exists {
+            return Err(DirectoryError::Invalid(
+                "Permission being assigned was not found on application".to_owned(),
+            ));
+        }
+        let duplicate = self.app_role_assignments.iter().any(|a| {
+            same(a.str("principalId"), principal_id)
+                && same(a.str("resourceId"), resource_sp_id)
+                && same(a.str("appRoleId"), app_role_id)
+        });
+        if duplicate {
+            return Err(DirectoryError::Conflict(
+                "Permission being assigned already exists on the object".to_owned(),
+            ));
+        }
+        let mut suffix = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut suffix).expect("the system random generator failed");
+        let assignment = DirectoryObject::new(object([
+            (
+                "id",
+                json!(format!(
+                    "{}{}",
+                    guid_b64(principal_id),
+                    URL_SAFE_NO_PAD.encode(suffix)
+                )),
+            ),
+            ("appRoleId", json!(app_role_id.to_ascii_lowercase())),
+            (
+                "createdDateTime",
+                json!(graph_timestamp(OffsetDateTime::now_utc())),
+            ),
+            ("deletedDateTime", Value::Null),
+            ("principalDisplayName", json!(principal.str("displayName"))),
+            ("principalId", json!(principal.id())),
+            ("principalType", json!("ServicePrincipal")),
+            ("resourceDisplayName", json!(resource.str("displayName"))),
+            ("resourceId", json!(resource.id())),
+        ]));
+        self.app_role_assignments.push(assignment.clone());
+        Ok(assignment)
+    }
+
+    /// The values (`Exchange.ManageAsApp`) of the app roles of `resource_sp_id` granted to `principal_id`:
+    /// what the `roles` claim of an app-only token carries.
+    pub fn granted_app_role_values(&self, principal_id: &str, resource_sp_id: &str) -> Vec<String> {
+        let Some(resource) = self.service_principal(resource_sp_id) else {
+            return Vec::new();
+        };
+        let mut values: Vec<String> = self
+            .app_role_assignments
+            .iter()
+            .filter(|a| {
+                same(a.str("principalId"), principal_id)
+                    && same(a.str("resourceId"), resource_sp_id)
+            })
+            .filter_map(|a| a.str("appRoleId"))
+            .filter_map(|role_id| {
+                resource
+                    .array("appRoles")
+                    .iter()
+                    .find(|r| same(r.get("id").and_then(Value::as_str), role_id))
+                    .and_then(|r| r.get("value"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .collect();
+        values.sort();
+        values.dedup();
+        values
+    }
+
+    /// The delegated permission grant for (client, resource, consent type, principal), if any.
+    pub fn oauth2_permission_grant(
+        &self,
+        client_sp_id: &str,
+        resource_sp_id: &str,
+        consent_type: ConsentType,
+        principal_id: Option<&str>,
+    ) -> Option<&DirectoryObject> {
+        self.oauth2_permission_grants.iter().find(|g| {
+            same(g.str("clientId"), client_sp_id)
+                && same(g.str("resourceId"), resource_sp_id)
+                && g.str("consentType") == Some(consent_type.as_str())
+                && match principal_id {
+                    Some(p) => same(g.str("principalId"), p),
+                    None => g.json.get("principalId").is_none_or(Value::is_null),
+                }
+        })
+    }
+
+    /// Grants delegated permissions, widening the existing grant for the same key (Entra keeps one grant
+    /// per client, resource, consent type and principal). Returns the grant.
+    pub fn grant_delegated_scopes(
+        &mut self,
+        client_sp_id: &str,
+        resource_sp_id: &str,
+        consent_type: ConsentType,
+        principal_id: Option<&str>,
+        scopes: &[&str],
+    ) -> Result<DirectoryObject, DirectoryError> {
+        for id in [client_sp_id, resource_sp_id] {
+            if self.service_principal(id).is_none() {
+                return Err(DirectoryError::NotFound {
+                    kind: "servicePrincipal",
+                    id: id.to_owned(),
+                });
+            }
+        }
+        let principal_id = match consent_type {
+            ConsentType::AllPrincipals => None,
+            ConsentType::Principal => Some(principal_id.ok_or_else(|| {
+                DirectoryError::Invalid(
+                    "principalId is required for consentType Principal".to_owned(),
+                )
+            })?),
+        };
+        let existing = self.oauth2_permission_grants.iter().position(|g| {
+            same(g.str("clientId"), client_sp_id)
+                && same(g.str("resourceId"), resource_sp_id)
+                && g.str("consentType") == Some(consent_type.as_str())
+                && match principal_id {
+                    Some(p) => same(g.str("principalId"), p),
+                    None => g.json.get("principalId").is_none_or(Value::is_null),
+                }
+        });
+        match existing {
+            Some(index) => {
+                let grant = &mut self.oauth2_permission_grants[index];
+                let mut current: Vec<String> = grant
+                    .str("scope")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect();
+                for scope in scopes {
+                    if !current.iter().any(|c| c.eq_ignore_ascii_case(scope)) {
+                        current.push((*scope).to_owned());
+                    }
+                }
+                grant
+                    .json
+                    .insert("scope".to_owned(), json!(current.join(" ")));
+                Ok(grant.clone())
+            }
+            None => {
+                let id = format!(
+                    "{}{}{}",
+                    guid_b64(client_sp_id),
+                    guid_b64(resource_sp_id),
+                    principal_id.map(guid_b64).unwrap_or_default()
+                );
+                let grant = DirectoryObject::new(object([
+                    ("id", json!(id)),
+                    ("clientId", json!(client_sp_id)),
+                    ("consentType", json!(consent_type.as_str())),
+                    (
+                        "principalId",
+                        principal_id.map_or(Value::Null, |p| json!(p)),
+                    ),
+                    ("resourceId", json!(resource_sp_id)),
+                    ("scope", json!(scopes.join(" "))),
+                ]));
+                self.oauth2_permission_grants.push(grant.clone());
+                Ok(grant)
+            }
+        }
+    }
+
+    /// The delegated scopes `user_id` may use through `client_sp_id` on `resource_sp_id`: the tenant-wide
+    /// grant plus the user's own grant.
+    pub fn delegated_scopes(
+        &self,
+        client_sp_id: &str,
+        resource_sp_id: &str,
+        user_id: &str,
+    ) -> Vec<String> {
+        let mut scopes: Vec<String> = Vec::new();
+        let grants = [
+            self.oauth2_permission_grant(
+                client_sp_id,
+                resource_sp_id,
+                ConsentType::AllPrincipals,
+                None,
+            ),
+            self.oauth2_permission_grant(
+                client_sp_id,
+                resource_sp_id,
+                ConsentType::Principal,
+                Some(user_id),
+            ),
+        ];
+        for grant in grants.into_iter().flatten() {
+            for scope in grant.str("scope").unwrap_or_default().split_whitespace() {
+                if !scopes.iter().any(|s| s.eq_ignore_ascii_case(scope)) {
+                    scopes.push(scope.to_owned());
+                }
+            }
+        }
+        scopes
+    }
+}

@@ -1,0 +1,268 @@
+//! The seeded tenant: organisation, built-in roles, the four users, Microsoft's first-party service
+//! principals (Microsoft Graph, Office 365 Exchange Online, Microsoft Graph Command Line Tools) and the
+//! sign-in client's consent state.
+
+use serde_json::{Value, json};
+
+use crate::directory::grants::ConsentType;
+use crate::directory::organization::organization;
+use crate::directory::users::built_in_role_definitions;
+use crate::directory::well_known::{
+    APPLICATION_ADMINISTRATOR, AppRoleDefinition, ConsentKind, EXCHANGE_APP_ROLES,
+    EXCHANGE_ONLINE_APP_ID, EXCHANGE_ONLINE_RESOURCE, GLOBAL_ADMINISTRATOR, GRAPH_APP_ROLES,
+    GRAPH_COMMAND_LINE_TOOLS_APP_ID, GRAPH_SCOPES, MICROSOFT_GRAPH_APP_ID,
+    MICROSOFT_GRAPH_RESOURCE, MICROSOFT_SERVICES_TENANT_ID, PRIVILEGED_ROLE_ADMINISTRATOR,
+    ScopeDefinition, built_in_role,
+};
+use crate::directory::{CredentialStore, DirectoryData, DirectoryError, object};
+
+/// What to seed.
+#[derive(Clone, Debug)]
+pub struct SeedOptions {
+    /// The tenant id; a random GUID when `None`.
+    pub tenant_id: Option<uuid::Uuid>,
+    /// The organisation's display name.
+    pub organization_name: String,
+    /// The first label of the initial domain (`contoso` → `contoso.onmicrosoft.com`).
+    pub domain_prefix: String,
+    /// Delegated Microsoft Graph scopes already consented tenant-wide (an `AllPrincipals` grant) for the
+    /// sign-in client, Microsoft Graph Command Line Tools. Empty: nobody consented yet.
+    pub sign_in_client_consented_scopes: Vec<String>,
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        SeedOptions {
+            tenant_id: None,
+            organization_name: "Contoso".to_owned(),
+            domain_prefix: "contoso".to_owned(),
+            sign_in_client_consented_scopes: Vec::new(),
+        }
+    }
+}
+
+/// A seeded user and the roles it was given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeededUser {
+    /// The object id.
+    pub id: String,
+    /// The user principal name (`admin@contoso.onmicrosoft.com`).
+    pub user_principal_name: String,
+    /// The display name.
+    pub display_name: String,
+    /// Display names of the active directory roles.
+    pub active_roles: Vec<String>,
+    /// Display names of the eligible (PIM, not activated) directory roles.
+    pub eligible_roles: Vec<String>,
+}
+
+/// The four seeded users.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeededUsers {
+    /// A Global Administrator (the default sign-in user).
+    pub global_admin: SeededUser,
+    /// An Application Administrator without Privileged Role Administrator.
+    pub application_admin: SeededUser,
+    /// A user whose Privileged Role Administrator assignment is eligible (PIM) but not active.
+    pub eligible_role_admin: SeededUser,
+    /// A user with no directory role.
+    pub plain_user: SeededUser,
+}
+
+impl SeededUsers {
+    /// All four users, in a stable order.
+    pub fn all(&self) -> [&SeededUser; 4] {
+        [
+            &self.global_admin,
+            &self.application_admin,
+            &self.eligible_role_admin,
+            &self.plain_user,
+        ]
+    }
+}
+
+fn scope_json(scope: &ScopeDefinition) -> Value {
+    let kind = match scope.consent {
+        ConsentKind::User => "User",
+        ConsentKind::Admin => "Admin",
+    };
+    json!({
+        "adminConsentDescription": format!("Allows the app to: {}.", scope.display_name),
+        "adminConsentDisplayName": scope.display_name,
+        "id": scope.id,
+        "isEnabled": true,
+        "type": kind,
+        "userConsentDescription": format!("Allows the app to: {}.", scope.display_name),
+        "userConsentDisplayName": scope.display_name,
+        "value": scope.value,
+    })
+}
+
+fn app_role_json(role: &AppRoleDefinition) -> Value {
+    json!({
+        "allowedMemberTypes": ["Application"],
+        "description": format!("Allows the app to: {}.", role.display_name),
+        "displayName": role.display_name,
+        "id": role.id,
+        "isEnabled": true,
+        "origin": "Application",
+        "value": role.value,
+    })
+}
+
+fn first_party_sp(
+    data: &mut DirectoryData,
+    app_id: &str,
+    display_name: &str,
+    names: &[&str],
+    app_roles: Vec<Value>,
+    scopes: Vec<Value>,
+    reply_urls: &[&str],
+) -> String {
+    data.insert_service_principal(object([
+        ("accountEnabled", json!(true)),
+        ("appId", json!(app_id)),
+        ("appDisplayName", json!(display_name)),
+        ("displayName", json!(display_name)),
+        (
+            "appOwnerOrganizationId",
+            json!(MICROSOFT_SERVICES_TENANT_ID),
+        ),
+        ("appRoleAssignmentRequired", json!(false)),
+        ("appRoles", Value::Array(app_roles)),
+        ("oauth2PermissionScopes", Value::Array(scopes)),
+        ("keyCredentials", json!([])),
+        ("passwordCredentials", json!([])),
+        ("replyUrls", json!(reply_urls)),
+        ("servicePrincipalNames", json!(names)),
+        ("servicePrincipalType", json!("Application")),
+        ("signInAudience", json!("AzureADMultipleOrgs")),
+        ("tags", json!([])),
+        ("deletedDateTime", Value::Null),
+    ]))
+    .id()
+    .to_owned()
+}
+
+fn seeded_user(data: &DirectoryData, id: &str) -> SeededUser {
+    let user = data
+        .user(id)
+        .cloned()
+        .unwrap_or_else(|| crate::directory::DirectoryObject::new(Default::default()));
+    let names = |ids: Vec<String>| {
+        ids.iter()
+            .filter_map(|t| built_in_role(t))
+            .map(|r| r.display_name.to_owned())
+            .collect()
+    };
+    SeededUser {
+        id: id.to_owned(),
+        user_principal_name: user.str("userPrincipalName").unwrap_or_default().to_owned(),
+        display_name: user.str("displayName").unwrap_or_default().to_owned(),
+        active_roles: names(data.active_role_template_ids(id)),
+        eligible_roles: names(data.eligible_role_template_ids(id)),
+    }
+}
+
+/// Builds the seeded directory.
+pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers), DirectoryError> {
+    let tenant_id = options
+        .tenant_id
+        .unwrap_or_else(uuid::Uuid::new_v4)
+        .to_string();
+    let prefix: String = options
+        .domain_prefix
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if prefix.is_empty() {
+        return Err(DirectoryError::Invalid(
+            "the domain prefix needs letters or digits".to_owned(),
+        ));
+    }
+    let domain = format!("{prefix}.onmicrosoft.com");
+    let mut data = DirectoryData {
+        organization: organization(&tenant_id, &options.organization_name, &domain),
+        tenant_id,
+        role_definitions: built_in_role_definitions(),
+        users: Vec::new(),
+        applications: Vec::new(),
+        service_principals: Vec::new(),
+        role_assignments: Vec::new(),
+        role_eligibilities: Vec::new(),
+        app_role_assignments: Vec::new(),
+        oauth2_permission_grants: Vec::new(),
+        credentials: CredentialStore::default(),
+    };
+
+    let global_admin = data.add_user(&format!("admin@{domain}"), "Global Admin");
+    data.assign_directory_role(&global_admin, GLOBAL_ADMINISTRATOR)?;
+    let application_admin = data.add_user(&format!("appadmin@{domain}"), "Application Admin");
+    data.assign_directory_role(&application_admin, APPLICATION_ADMINISTRATOR)?;
+    let eligible = data.add_user(&format!("pimuser@{domain}"), "Eligible Role Admin");
+    data.add_role_eligibility(&eligible, PRIVILEGED_ROLE_ADMINISTRATOR)?;
+    let plain = data.add_user(&format!("user@{domain}"), "Plain User");
+
+    first_party_sp(
+        &mut data,
+        MICROSOFT_GRAPH_APP_ID,
+        "Microsoft Graph",
+        &[
+            MICROSOFT_GRAPH_APP_ID,
+            MICROSOFT_GRAPH_RESOURCE,
+            "https://graph.microsoft.com/",
+            "https://canary.graph.microsoft.com",
+        ],
+        GRAPH_APP_ROLES.iter().map(app_role_json).collect(),
+        GRAPH_SCOPES.iter().map(scope_json).collect(),
+        &[],
+    );
+    first_party_sp(
+        &mut data,
+        EXCHANGE_ONLINE_APP_ID,
+        "Office 365 Exchange Online",
+        &[
+            EXCHANGE_ONLINE_APP_ID,
+            EXCHANGE_ONLINE_RESOURCE,
+            "https://outlook.office365.com/",
+            "https://outlook.office.com",
+            "https://ps.outlook.com",
+        ],
+        EXCHANGE_APP_ROLES.iter().map(app_role_json).collect(),
+        Vec::new(),
+        &[],
+    );
+    let cli = first_party_sp(
+        &mut data,
+        GRAPH_COMMAND_LINE_TOOLS_APP_ID,
+        "Microsoft Graph Command Line Tools",
+        &[GRAPH_COMMAND_LINE_TOOLS_APP_ID],
+        Vec::new(),
+        Vec::new(),
+        &[
+            "http://localhost",
+            "https://login.microsoftonline.com/common/oauth2/nativeclient",
+        ],
+    );
+    if !options.sign_in_client_consented_scopes.is_empty() {
+        let graph = data
+            .service_principal_by_app_id(MICROSOFT_GRAPH_APP_ID)
+            .map(|sp| sp.id().to_owned())
+            .unwrap_or_default();
+        let scopes: Vec<&str> = options
+            .sign_in_client_consented_scopes
+            .iter()
+            .map(String::as_str)
+            .collect();
+        data.grant_delegated_scopes(&cli, &graph, ConsentType::AllPrincipals, None, &scopes)?;
+    }
+
+    let users = SeededUsers {
+        global_admin: seeded_user(&data, &global_admin),
+        application_admin: seeded_user(&data, &application_admin),
+        eligible_role_admin: seeded_user(&data, &eligible),
+        plain_user: seeded_user(&data, &plain),
+    };
+    Ok((data, users))
+}

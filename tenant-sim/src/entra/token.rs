@@ -1,0 +1,454 @@
+//! `POST /{tenant}/oauth2/v2.0/token`: client credentials, authorization code (+ PKCE), refresh token
+//! and device code grants, and the tokens they issue.
+//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_lc_rs::digest;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use crate::directory::ClientRegistration;
+use crate::directory::well_known::MICROSOFT_GRAPH_APP_ID;
+use crate::entra::client_auth::{self, Presented};
+use crate::entra::error::EntraError;
+use crate::entra::sessions::{RefreshToken, lock};
+use crate::entra::{consent, device_code, form, resolve_tenant, scopes};
+use crate::state::TenantState;
+use crate::tokens::{AccessClaims, IdClaims, lifetime_window, random_token};
+
+/// The device code grant type.
+pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// `POST /{tenant}/oauth2/v2.0/token`.
+pub(crate) async fn token(
+    State(state): State<Arc<TenantState>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match handle(&state, &tenant, &headers, &body) {
+        Ok(body) => {
+            let mut response = Json(body).into_response();
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store, no-cache"),
+            );
+            response
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Looks a client up; AADSTS700016 when this tenant does not know it.
+pub(crate) fn lookup_client(
+    state: &TenantState,
+    client_id: &str,
+) -> Result<ClientRegistration, EntraError> {
+    let data = state.directory.read();
+    data.client_registration(client_id).ok_or_else(|| {
+        EntraError::new(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            700016,
+            format!(
+                "Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+                data.organization_name()
+            ),
+        )
+    })
+}
+
+fn handle(
+    state: &TenantState,
+    tenant: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, EntraError> {
+    resolve_tenant(state, tenant, "invalid_request")?;
+    let form = form(body);
+    let grant_type = form
+        .get("grant_type")
+        .cloned()
+        .ok_or_else(|| EntraError::missing_parameter("grant_type"))?;
+    let (client_id, credential) = client_auth::presented(&form, headers)?;
+    let client_id = client_id.ok_or_else(|| EntraError::missing_parameter("client_id"))?;
+    let client = lookup_client(state, &client_id)?;
+    match grant_type.as_str() {
+        "client_credentials" => client_credentials(state, &client, &credential, &form, tenant),
+        "authorization_code" => authorization_code(state, &client, &credential, &form, tenant),
+        "refresh_token" => refresh_token(state, &client, &credential, &form, tenant),
+        DEVICE_CODE_GRANT => device_code::poll(state, &client, &credential, &form, tenant),
+        other => Err(EntraError::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            70003,
+            format!("The app requested an unsupported grant type '{other}'."),
+        )),
+    }
+}
+
+fn client_credentials(
+    state: &TenantState,
+    client: &ClientRegistration,
+    credential: &Presented,
+    form: &HashMap<String, String>,
+    tenant: &str,
+) -> Result<Value, EntraError> {
+    let acr = client_auth::authenticate(state, client, credential, tenant)?;
+    if acr == 0 {
+        return Err(EntraError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        ));
+    }
+    let scope = form
+        .get("scope")
+        .ok_or_else(|| EntraError::missing_parameter("scope"))?;
+    let data = state.directory.read();
+    let request = scopes::parse(&data, scope, &client.app_id)?;
+    if !request.explicit_resource || !request.resource.default || !request.oidc.is_empty() {
+        return Err(EntraError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            1002012,
+            format!(
+                "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+            ),
+        ));
+    }
+    let sp = data.service_principal_by_app_id(&client.app_id).ok_or_else(|| {
+        EntraError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_client",
+            7000229,
+            format!(
+                "The client application {} is missing service principal in the tenant {}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119",
+                client.app_id, state.tenant_id
+            ),
+        )
+    })?;
+    let roles = data.granted_app_role_values(sp.id(), &request.resource.service_principal_id);
+    let wids = data.active_role_template_ids(sp.id());
+    let lifetime = state.knobs.get().access_token_lifetime;
+    let (now, exp) = lifetime_window(lifetime);
+    let claims = AccessClaims {
+        aud: request.resource.identifier.clone(),
+        iss: state.access_token_issuer(),
+        iat: now,
+        nbf: now,
+        exp,
+        appid: client.app_id.clone(),
+        appidacr: acr.to_string(),
+        app_displayname: Some(client.display_name.clone()),
+        idtyp: "app".to_owned(),
+        oid: sp.id().to_owned(),
+        sub: sp.id().to_owned(),
+        tid: state.tenant_id.clone(),
+        scp: None,
+        roles: (!roles.is_empty()).then_some(roles),
+        wids: (!wids.is_empty()).then_some(wids),
+        upn: None,
+        unique_name: None,
+        name: None,
+        uti: random_token(16),
+        ver: "1.0".to_owned(),
+    };
+    drop(data);
+    Ok(json!({
+        "token_type": "Bearer",
+        "expires_in": exp - now,
+        "ext_expires_in": exp - now,
+        "access_token": state.signing_key.sign(&claims),
+    }))
+}
+
+/// A pairwise subject: stable per user and application, as Entra's `sub`.
+fn pairwise_subject(user_id: &str, client_id: &str) -> String {
+    let digest = digest::digest(&digest::SHA256, format!("{user_id}|{client_id}").as_bytes());
+    URL_SAFE_NO_PAD.encode(digest.as_ref())
+}
+
+/// What a delegated token request asked for, beyond the scope.
+pub(crate) struct DelegatedIssue<'a> {
+    pub client: &'a ClientRegistration,
+    pub user_id: &'a str,
+    pub scope: &'a str,
+    pub appidacr: u8,
+    pub nonce: Option<&'a str>,
+    /// Consent may be prompted (an interactive sign-in); otherwise missing consent is AADSTS65001.
+    pub interactive: bool,
+    /// Issue a refresh token even if `offline_access` is not in `scope` (refresh grants).
+    pub force_refresh_token: bool,
+}
+
+/// Issues access (and ID, refresh) tokens for a signed-in user.
+pub(crate) fn issue_delegated(
+    state: &TenantState,
+    issue: DelegatedIssue<'_>,
+) -> Result<Value, EntraError> {
+    let request = {
+        let data = state.directory.read();
+        scopes::parse(&data, issue.scope, &issue.client.app_id)?
+    };
+    let scp = consent::ensure_delegated_consent(
+        state,
+        issue.client,
+        issue.user_id,
+        &request,
+        issue.interactive,
+    )?;
+    let data = state.directory.read();
+    let user = data.user(issue.user_id).cloned().ok_or_else(|| {
+        EntraError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            50034,
+            "The user account does not exist in the directory.",
+        )
+    })?;
+    let wids = data.active_role_template_ids(issue.user_id);
+    drop(data);
+    let upn = user.str("userPrincipalName").unwrap_or_default().to_owned();
+    let name = user.str("displayName").unwrap_or_default().to_owned();
+    let knobs = state.knobs.get();
+    let (now, exp) = lifetime_window(knobs.access_token_lifetime);
+    let claims = AccessClaims {
+        aud: request.resource.identifier.clone(),
+        iss: state.access_token_issuer(),
+        iat: now,
+        nbf: now,
+        exp,
+        appid: issue.client.app_id.clone(),
+        appidacr: issue.appidacr.to_string(),
+        app_displayname: Some(issue.client.display_name.clone()),
+        idtyp: "user".to_owned(),
+        oid: issue.user_id.to_owned(),
+        sub: pairwise_subject(issue.user_id, &issue.client.app_id),
+        tid: state.tenant_id.clone(),
+        scp: (!scp.is_empty()).then(|| scp.join(" ")),
+        roles: None,
+        wids: (!wids.is_empty()).then_some(wids),
+        upn: Some(upn.clone()),
+        unique_name: Some(upn.clone()),
+        name: Some(name.clone()),
+        uti: random_token(16),
+        ver: "1.0".to_owned(),
+    };
+    let is_graph = request
+        .resource
+        .app_id
+        .eq_ignore_ascii_case(MICROSOFT_GRAPH_APP_ID);
+    let mut granted: Vec<String> = scp
+        .iter()
+        .map(|s| {
+            if is_graph
+                || crate::directory::well_known::OIDC_SCOPES
+                    .iter()
+                    .any(|o| o.eq_ignore_ascii_case(s))
+            {
+                s.clone()
+            } else {
+                format!("{}/{s}", request.resource.identifier)
+            }
+        })
+        .collect();
+    for oidc in &request.oidc {
+        if oidc != "offline_access" && !granted.iter().any(|g| g.eq_ignore_ascii_case(oidc)) {
+            granted.push(oidc.clone());
+        }
+    }
+    let mut body = json!({
+        "token_type": "Bearer",
+        "scope": granted.join(" "),
+        "expires_in": exp - now,
+        "ext_expires_in": exp - now,
+        "access_token": state.signing_key.sign(&claims),
+    });
+    if request.has_oidc("openid") {
+        let id_claims = IdClaims {
+            aud: issue.client.app_id.clone(),
+            iss: state.v2_issuer(),
+            iat: now,
+            nbf: now,
+            exp,
+            tid: state.tenant_id.clone(),
+            oid: issue.user_id.to_owned(),
+            sub: pairwise_subject(issue.user_id, &issue.client.app_id),
+            preferred_username: upn,
+            name,
+            nonce: issue.nonce.map(str::to_owned),
+            ver: "2.0".to_owned(),
+        };
+        body["id_token"] = json!(state.signing_key.sign(&id_claims));
+    }
+    if request.has_oidc("offline_access") || issue.force_refresh_token {
+        let refresh = format!("1.A{}", random_token(48));
+        lock(&state.sessions.refresh_tokens).insert(
+            refresh.clone(),
+            RefreshToken {
+                client_id: issue.client.app_id.clone(),
+                user_id: issue.user_id.to_owned(),
+                scope: issue.scope.to_owned(),
+                expires_at: Instant::now() + knobs.refresh_token_lifetime,
+            },
+        );
+        body["refresh_token"] = json!(refresh);
+    }
+    Ok(body)
+}
+
+fn invalid_grant(code: u32, message: impl Into<String>) -> EntraError {
+    EntraError::new(StatusCode::BAD_REQUEST, "invalid_grant", code, message)
+}
+
+fn authorization_code(
+    state: &TenantState,
+    client: &ClientRegistration,
+    credential: &Presented,
+    form: &HashMap<String, String>,
+    tenant: &str,
+) -> Result<Value, EntraError> {
+    let code = form
+        .get("code")
+        .ok_or_else(|| EntraError::missing_parameter("code"))?;
+    let redirect_uri = form
+        .get("redirect_uri")
+        .ok_or_else(|| EntraError::missing_parameter("redirect_uri"))?;
+    let entry = {
+        let codes = lock(&state.sessions.authorization_codes);
+        codes.get(code).cloned()
+    };
+    let Some(entry) = entry else {
+        return Err(invalid_grant(
+            9002313,
+            "Invalid request. Request is malformed or invalid.",
+        ));
+    };
+    if entry.redeemed {
+        return Err(invalid_grant(
+            54005,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+        ));
+    }
+    if Instant::now() >= entry.expires_at {
+        return Err(invalid_grant(
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+        ));
+    }
+    if !entry.client_id.eq_ignore_ascii_case(&client.app_id) {
+        return Err(invalid_grant(
+            70000,
+            "The provided authorization code was issued to a different client.",
+        ));
+    }
+    if entry.redirect_uri != *redirect_uri {
+        return Err(invalid_grant(
+            50011,
+            format!(
+                "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URI used in the authorization request."
+            ),
+        ));
+    }
+    if let Some(challenge) = &entry.code_challenge {
+        let verifier = form
+            .get("code_verifier")
+            .ok_or_else(|| EntraError::missing_parameter("code_verifier"))?;
+        let computed = if entry.code_challenge_method.eq_ignore_ascii_case("plain") {
+            verifier.clone()
+        } else {
+            URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()).as_ref())
+        };
+        if computed != *challenge {
+            return Err(invalid_grant(
+                50148,
+                "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.",
+            ));
+        }
+    }
+    let acr = client_auth::authenticate(state, client, credential, tenant)?;
+    {
+        let mut codes = lock(&state.sessions.authorization_codes);
+        match codes.get_mut(code) {
+            Some(stored) if !stored.redeemed => stored.redeemed = true,
+            _ => {
+                return Err(invalid_grant(
+                    54005,
+                    "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+                ));
+            }
+        }
+    }
+    issue_delegated(
+        state,
+        DelegatedIssue {
+            client,
+            user_id: &entry.user_id,
+            scope: &entry.scope,
+            appidacr: acr,
+            nonce: entry.nonce.as_deref(),
+            interactive: false,
+            force_refresh_token: false,
+        },
+    )
+}
+
+fn refresh_token(
+    state: &TenantState,
+    client: &ClientRegistration,
+    credential: &Presented,
+    form: &HashMap<String, String>,
+    tenant: &str,
+) -> Result<Value, EntraError> {
+    let token = form
+        .get("refresh_token")
+        .ok_or_else(|| EntraError::missing_parameter("refresh_token"))?;
+    let entry = lock(&state.sessions.refresh_tokens).get(token).cloned();
+    let Some(entry) = entry else {
+        return Err(invalid_grant(
+            9002313,
+            "Invalid request. Request is malformed or invalid.",
+        ));
+    };
+    if Instant::now() >= entry.expires_at {
+        return Err(invalid_grant(
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+        ));
+    }
+    if !entry.client_id.eq_ignore_ascii_case(&client.app_id) {
+        return Err(invalid_grant(
+            70000,
+            "The refresh token was issued to a different client.",
+        ));
+    }
+    let acr = client_auth::authenticate(state, client, credential, tenant)?;
+    let scope = form
+        .get("scope")
+        .cloned()
+        .unwrap_or_else(|| entry.scope.clone());
+    issue_delegated(
+        state,
+        DelegatedIssue {
+            client,
+            user_id: &entry.user_id,
+            scope: &scope,
+            appidacr: acr,
+            nonce: None,
+            interactive: false,
+            force_refresh_token: true,
+        },
+    )
+}

@@ -1,0 +1,103 @@
+//! Knobs: behaviour tests can change while the tenant runs.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// What the simulated user does with a device code they were shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceCodeApproval {
+    /// The user signs in and approves before the first poll.
+    Approve,
+    /// The first `n` polls answer `authorization_pending`; then the user approves.
+    ApproveAfterPolls(u32),
+    /// The user refuses ("No, cancel"): polls answer `authorization_declined`.
+    Decline,
+    /// Nothing happens until a test calls `Tenant::approve_device_code` or `decline_device_code`.
+    Manual,
+}
+
+/// What the simulated user answers on Entra's consent prompt, when one is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsentAnswer {
+    /// Accept for themselves only (Entra's default: "Consent on behalf of your organization" unticked):
+    /// a `Principal` grant.
+    AcceptForSelf,
+    /// Accept on behalf of the organisation (administrators only; others accept for themselves):
+    /// an `AllPrincipals` grant.
+    AcceptForOrganization,
+    /// Cancel the prompt (AADSTS65004).
+    Decline,
+}
+
+/// The knob values. Change them through [`Knobs::update`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnobSettings {
+    /// Added to every request on every service before it is handled (simulated server latency).
+    pub latency: Duration,
+    /// The user who signs in interactively (device code, authorize, admin consent), by user principal
+    /// name. `None`: the seeded Global Administrator.
+    pub sign_in_user: Option<String>,
+    /// The answer to consent prompts.
+    pub consent_answer: ConsentAnswer,
+    /// What happens to device codes.
+    pub device_code_approval: DeviceCodeApproval,
+    /// The polling interval advertised by `devicecode` in seconds (Entra: 5). Polls closer together than
+    /// this get `slow_down`; 0 turns that check off so tests can poll quickly.
+    pub device_code_interval_secs: u64,
+    /// How long a device code lives (Entra: 900 s).
+    pub device_code_lifetime: Duration,
+    /// How long an authorization code lives (Entra: about 10 minutes).
+    pub authorization_code_lifetime: Duration,
+    /// How long an access token lives.
+    pub access_token_lifetime: Duration,
+    /// How long a refresh token lives.
+    pub refresh_token_lifetime: Duration,
+}
+
+impl Default for KnobSettings {
+    fn default() -> Self {
+        KnobSettings {
+            latency: Duration::ZERO,
+            sign_in_user: None,
+            consent_answer: ConsentAnswer::AcceptForSelf,
+            device_code_approval: DeviceCodeApproval::Approve,
+            device_code_interval_secs: 5,
+            device_code_lifetime: Duration::from_secs(900),
+            authorization_code_lifetime: Duration::from_secs(600),
+            access_token_lifetime: Duration::from_secs(3599),
+            refresh_token_lifetime: Duration::from_secs(90 * 24 * 3600),
+        }
+    }
+}
+
+/// The tenant's knobs, shared by all services.
+#[derive(Debug, Default)]
+pub struct Knobs {
+    settings: Mutex<KnobSettings>,
+}
+
+impl Knobs {
+    /// Knobs with the given initial values.
+    pub fn new(settings: KnobSettings) -> Self {
+        Knobs {
+            settings: Mutex::new(settings),
+        }
+    }
+
+    /// A copy of the current values.
+    pub fn get(&self) -> KnobSettings {
+        self.settings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Changes values: `tenant.knobs().update(|k| k.latency = Duration::from_millis(50))`.
+    pub fn update(&self, change: impl FnOnce(&mut KnobSettings)) {
+        let mut settings = self
+            .settings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut settings);
+    }
+}
