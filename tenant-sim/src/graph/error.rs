@@ -295,12 +295,12 @@ impl GraphError {
         Self::new(StatusCode::BAD_REQUEST, "BadRequest", message)
     }
 
-    /// 415 for a body that is not `application/json`. Wording is ours.
-    pub fn unsupported_media_type() -> Self {
+    /// 400 `BadRequest` for a body that is not JSON, or is sent without a JSON `Content-Type`.
+    pub fn unreadable_json() -> Self {
         Self::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            StatusCode::BAD_REQUEST,
             "BadRequest",
-            "A supported MIME type could not be found that matches the content type of the response.",
+            "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
         )
     }
 

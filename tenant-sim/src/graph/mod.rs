@@ -1,5 +1,6 @@
 //! Microsoft Graph v1.0 (issue #4).
 
+pub mod authz;
 pub mod batch;
 pub mod error;
 pub mod ids;

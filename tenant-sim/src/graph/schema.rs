@@ -574,6 +574,21 @@ pub fn graph_type(name: &str) -> Option<&'static GraphType> {
     TYPES.iter().find(|graph_type| graph_type.name == name)
 }
 
+/// Reads a request body as Graph does before any type check: it must be JSON, sent as `application/json`
+/// (parameters such as `; charset=utf-8` are fine).
+pub fn parse_json_body(content_type: Option<&str>, bytes: &[u8]) -> Result<Value, GraphError> {
+    let is_json = content_type.is_some_and(|value| {
+        value
+            .split(';')
+            .next()
+            .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !is_json {
+        return Err(GraphError::unreadable_json());
+    }
+    serde_json::from_slice(bytes).map_err(|_| GraphError::unreadable_json())
+}
+
 /// Checks `body` against type `type_name` as Graph would for `intent`.
 ///
 /// # Panics
@@ -1170,6 +1185,29 @@ mod tests {
             ),
             "The parameter 'password' in the request payload is not a valid parameter for the operation 'addPassword'."
         );
+    }
+
+    #[test]
+    fn bodies_must_be_json_sent_as_json() {
+        let body = br#"{"displayName":"x"}"#;
+        assert_eq!(
+            parse_json_body(Some("application/json; charset=utf-8"), body),
+            Ok(json!({"displayName": "x"}))
+        );
+        for (content_type, bytes) in [
+            (None, &body[..]),
+            (Some("text/plain"), &body[..]),
+            (Some("application/json"), &b"{displayName: 'x'}"[..]),
+            (Some("application/json"), &b""[..]),
+        ] {
+            let error = parse_json_body(content_type, bytes).unwrap_err();
+            assert_eq!(error.status(), StatusCode::BAD_REQUEST, "{content_type:?}");
+            assert!(
+                error
+                    .message()
+                    .starts_with("Unable to read JSON request payload.")
+            );
+        }
     }
 
     #[test]
