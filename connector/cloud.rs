@@ -175,7 +175,7 @@ impl Cloud {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Cloud, Overrides};
 
     #[test]
     fn national_clouds_use_their_own_hosts_and_resources() {

@@ -287,7 +287,8 @@ pub fn describe() -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{EXCHANGE_ONLINE, Step, describe};
+    use crate::settings::schema;
 
     #[test]
     fn every_schema_field_belongs_to_exactly_one_step() {

@@ -256,7 +256,8 @@ impl Error {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Error, ErrorKind, FieldError, status_name};
+    use connector_abi::ConnectorStatus;
 
     #[test]
     fn every_kind_maps_to_the_status_of_the_same_name() {

@@ -162,10 +162,10 @@ impl Events {
     /// Sends an event, unless there is no sink or it is a log line below the level.
     pub fn emit(&self, operation: Operation, body: EventBody) {
         let Some(sink) = &self.sink else { return };
-        if let EventBody::Log { level, .. } = &body {
-            if *level > self.log_level {
-                return;
-            }
+        if let EventBody::Log { level, .. } = &body
+            && *level > self.log_level
+        {
+            return;
         }
         sink.deliver(&event_document(operation, &body, OffsetDateTime::now_utc()));
     }
@@ -173,8 +173,10 @@ impl Events {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{EventBody, EventSink, Events, LogLevel, Phase, SignInPrompt, event_document};
+    use crate::session::Operation;
     use std::sync::{Arc, Mutex};
+    use time::OffsetDateTime;
 
     #[derive(Default)]
     struct Recorder(Mutex<Vec<String>>);

@@ -176,8 +176,12 @@ impl Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Done, Outcome, Warning};
+    use crate::error::Error;
     use crate::error::ErrorKind;
+    use crate::session::Operation;
+    use connector_abi::ConnectorStatus;
+    use serde_json::Value;
     use serde_json::json;
 
     fn parsed(outcome: &Outcome) -> Value {

@@ -116,17 +116,17 @@ impl SessionOptions {
         };
         let options: SessionOptions = serde_json::from_str(json)
             .map_err(|e| Error::invalid_json("session options document", &e))?;
-        if let Some(op) = options.diagnostics.panic_in {
-            if matches!(op, Operation::SessionNew | Operation::Cancel) {
-                return Err(Error::new(
-                    ErrorKind::InvalidJson { line: 0, column: 0 },
-                    format!(
-                        "diagnostics.panic_in cannot be \"{}\": use describe, configure, authenticate, provision, \
-                         consent, test or remove.",
-                        op.name()
-                    ),
-                ));
-            }
+        if let Some(op) = options.diagnostics.panic_in
+            && matches!(op, Operation::SessionNew | Operation::Cancel)
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidJson { line: 0, column: 0 },
+                format!(
+                    "diagnostics.panic_in cannot be \"{}\": use describe, configure, authenticate, provision, \
+                     consent, test or remove.",
+                    op.name()
+                ),
+            ));
         }
         Ok(options)
     }
@@ -376,16 +376,17 @@ fn read_settings(call: &Call<'_>, input_json: &str) -> Result<Settings, Error> {
         )
         .with_hint("Pass the settings as one flat JSON object, as described in docs/abi.md."));
     };
-    if let Some(plan_only) = document.get("plan_only") {
-        if call.operation == Operation::Provision && !plan_only.is_boolean() {
-            return Err(Error::invalid_settings(vec![
-                crate::error::FieldError::new(
-                    "plan_only",
-                    "wrong_type",
-                    "plan_only must be true or false.",
-                ),
-            ]));
-        }
+    if let Some(plan_only) = document.get("plan_only")
+        && call.operation == Operation::Provision
+        && !plan_only.is_boolean()
+    {
+        return Err(Error::invalid_settings(vec![
+            crate::error::FieldError::new(
+                "plan_only",
+                "wrong_type",
+                "plan_only must be true or false.",
+            ),
+        ]));
     }
     call.checkpoint()?;
     let settings = validate(&document, call.operation.input_members())?;
@@ -406,8 +407,10 @@ fn settings_warnings(settings: &Settings) -> Vec<Warning> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Session, SessionOptions};
+    use crate::event::EventSink;
     use connector_abi::ConnectorStatus;
+    use serde_json::Value;
     use std::sync::{Arc, Mutex};
 
     #[derive(Default)]

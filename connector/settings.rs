@@ -720,10 +720,11 @@ fn unknown_field(name: &str, version: u64) -> FieldError {
     )
 }
 
+/// The normalised values of a valid version 2 document, and the warnings found.
+type Validated = (Map<String, Value>, Vec<SettingsWarning>);
+
 /// Validates a version 2 document; returns the normalised values and warnings, or every field error.
-fn validate_v2(
-    document: &Map<String, Value>,
-) -> Result<(Map<String, Value>, Vec<SettingsWarning>), Vec<FieldError>> {
+fn validate_v2(document: &Map<String, Value>) -> Result<Validated, Vec<FieldError>> {
     let schema = schema();
     let mut errors: Vec<FieldError> = document
         .keys()
@@ -734,11 +735,9 @@ fn validate_v2(
     let mut ignored = Vec::new();
     for field in &schema.fields {
         let given = document.get(field.name).filter(|v| !is_empty(v));
-        if let Some(value) = given {
-            if let Err(error) = check_json_type(field, value) {
-                errors.push(error);
-                continue;
-            }
+        if let Some(Err(error)) = given.map(|value| check_json_type(field, value)) {
+            errors.push(error);
+            continue;
         }
         let (visible, required) = field.state(&values);
         if !visible {
@@ -993,8 +992,9 @@ fn resolve_endpoints(values: &Map<String, Value>) -> Result<Endpoints, Vec<Field
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{DEFAULT_CLIENT_ID, check_pem, check_value, schema, validate};
     use serde_json::json;
+    use serde_json::{Map, Value};
 
     fn object(value: Value) -> Map<String, Value> {
         value.as_object().cloned().expect("an object")

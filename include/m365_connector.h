@@ -274,12 +274,18 @@ extern "C" {
 /**
  * The packed ABI version of this plugin, `major << 16 | minor`. Safe to call first, from any thread, at any
  * time (also after `shutdown`).
+ *
+ * # Safety
+ * None: always safe to call.
  */
 uint32_t connector_abi_version(void);
 
 /**
  * The plugin's function table. Never NULL; the table is static and lives until the library is unloaded.
  * Check `struct_size` and `abi_major` before using any other field. Callable from any thread.
+ *
+ * # Safety
+ * None: always safe to call. The table's functions have their own contracts.
  */
 const ConnectorApi *connector_entry(void);
 
@@ -294,6 +300,11 @@ const ConnectorApi *connector_entry(void);
  * failure it receives NULL. `result_out` may be NULL; otherwise it receives a result document (on success and
  * on failure) that the host frees with `document_free`.
  * Returns `SHUT_DOWN` after `shutdown`, `INVALID_JSON` for malformed or unknown options. Any thread.
+ *
+ * # Safety
+ * `options_json` is NULL or a NUL-terminated string valid for the call; `event_cb` is NULL or a function
+ * with this signature that stays callable while the session lives; `session_out` and `result_out` are NULL or
+ * point to writable storage for one pointer.
  */
 ConnectorStatus connector_session_new(const char *options_json,
                                       ConnectorEventFn event_cb,
@@ -304,6 +315,9 @@ ConnectorStatus connector_session_new(const char *options_json,
 /**
  * Frees a session and everything it holds. NULL is a no-op. No call may be running on the session, and the
  * handle must not be used afterwards. Works after `shutdown` too. Any thread.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new`, freed only once, with no call running on it.
  */
 void connector_session_free(ConnectorSession *session);
 
@@ -312,6 +326,10 @@ void connector_session_free(ConnectorSession *session);
  * permissions). Never touches the network.
  * `session` must not be NULL. `result_out` may be NULL; otherwise it receives a result document the host
  * frees with `document_free`. Returns `BUSY` while another call runs on the session.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new`; `result_out` is NULL or points to writable storage
+ * for one pointer.
  */
 ConnectorStatus connector_describe(ConnectorSession *session,
                                    char **result_out);
@@ -321,6 +339,11 @@ ConnectorStatus connector_describe(ConnectorSession *session,
  * network. On `OK`, `data.settings` holds the normalised settings to store (older versions migrated, defaults
  * filled in, secret fields left out); field errors come back as `INVALID_SETTINGS` with `error.fields`.
  * `session` must not be NULL; `result_out` as in `connector_describe`.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+ * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+ * points to writable storage for one pointer.
  */
 ConnectorStatus connector_configure(ConnectorSession *session,
                                     const char *input_json,
@@ -329,6 +352,11 @@ ConnectorStatus connector_configure(ConnectorSession *session,
 /**
  * Signs an administrator in. This version validates the settings (`input_json`, not NULL) and returns
  * `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+ * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+ * points to writable storage for one pointer.
  */
 ConnectorStatus connector_authenticate(ConnectorSession *session,
                                        const char *input_json,
@@ -338,6 +366,11 @@ ConnectorStatus connector_authenticate(ConnectorSession *session,
  * Creates or updates the Azure application (`"plan_only": true` in the input only reports what would
  * change). This version validates the settings (`input_json`, not NULL) and returns `NOT_AVAILABLE`.
  * Pointers as in `connector_configure`.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+ * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+ * points to writable storage for one pointer.
  */
 ConnectorStatus connector_provision(ConnectorSession *session,
                                     const char *input_json,
@@ -346,6 +379,11 @@ ConnectorStatus connector_provision(ConnectorSession *session,
 /**
  * Grants admin consent to the application's permissions. This version validates the settings
  * (`input_json`, not NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+ * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+ * points to writable storage for one pointer.
  */
 ConnectorStatus connector_consent(ConnectorSession *session,
                                   const char *input_json,
@@ -354,6 +392,11 @@ ConnectorStatus connector_consent(ConnectorSession *session,
 /**
  * Tests the connection. This version validates the settings (`input_json`, not NULL) and returns
  * `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+ * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+ * points to writable storage for one pointer.
  */
 ConnectorStatus connector_test(ConnectorSession *session,
                                const char *input_json,
@@ -362,6 +405,11 @@ ConnectorStatus connector_test(ConnectorSession *session,
 /**
  * Removes the application this connection uses. This version validates the settings (`input_json`, not
  * NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+ * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+ * points to writable storage for one pointer.
  */
 ConnectorStatus connector_remove(ConnectorSession *session,
                                  const char *input_json,
@@ -372,6 +420,9 @@ ConnectorStatus connector_remove(ConnectorSession *session,
  * any thread while another thread runs an operation on the session (but not after `session_free`). Returns
  * `OK` also when nothing was running (nothing is remembered for a later call); `INVALID_ARGUMENT` when
  * `session` is NULL.
+ *
+ * # Safety
+ * `session` is NULL or a live session from `session_new` (it may be running a call on another thread).
  */
 ConnectorStatus connector_cancel(ConnectorSession *session);
 
@@ -379,12 +430,18 @@ ConnectorStatus connector_cancel(ConnectorSession *session);
  * Shuts the plugin down: later `session_new` and operation calls return `SHUT_DOWN`; `session_free`,
  * `document_free`, `cancel` and `connector_abi_version` keep working. Call it once, after every session
  * was freed, before unloading the library. Returns `OK` (also when called again). Any thread.
+ *
+ * # Safety
+ * None: always safe to call.
  */
 ConnectorStatus connector_shutdown(void);
 
 /**
  * Frees a document returned through a `result_out` parameter. NULL is a no-op. Each document is freed once.
  * Any thread.
+ *
+ * # Safety
+ * `document` is NULL or a document this plugin wrote to a `result_out`, not freed yet.
  */
 void connector_document_free(char *document);
 

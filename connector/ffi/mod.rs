@@ -25,6 +25,9 @@ use crate::session::{Operation, Session};
 
 /// The packed ABI version of this plugin, `major << 16 | minor`. Safe to call first, from any thread, at any
 /// time (also after `shutdown`).
+///
+/// # Safety
+/// None: always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_abi_version() -> u32 {
     guard(CONNECTOR_ABI_VERSION, || CONNECTOR_ABI_VERSION)
@@ -32,6 +35,9 @@ pub unsafe extern "C" fn connector_abi_version() -> u32 {
 
 /// The plugin's function table. Never NULL; the table is static and lives until the library is unloaded.
 /// Check `struct_size` and `abi_major` before using any other field. Callable from any thread.
+///
+/// # Safety
+/// None: always safe to call. The table's functions have their own contracts.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_entry() -> *const ConnectorApi {
     &API
@@ -66,6 +72,11 @@ static API: ConnectorApi = ConnectorApi {
 /// failure it receives NULL. `result_out` may be NULL; otherwise it receives a result document (on success and
 /// on failure) that the host frees with `document_free`.
 /// Returns `SHUT_DOWN` after `shutdown`, `INVALID_JSON` for malformed or unknown options. Any thread.
+///
+/// # Safety
+/// `options_json` is NULL or a NUL-terminated string valid for the call; `event_cb` is NULL or a function
+/// with this signature that stays callable while the session lives; `session_out` and `result_out` are NULL or
+/// point to writable storage for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_session_new(
     options_json: *const c_char,
@@ -109,6 +120,9 @@ pub unsafe extern "C" fn connector_session_new(
 
 /// Frees a session and everything it holds. NULL is a no-op. No call may be running on the session, and the
 /// handle must not be used afterwards. Works after `shutdown` too. Any thread.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new`, freed only once, with no call running on it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_session_free(session: *mut ConnectorSession) {
     guard((), || {
@@ -166,6 +180,10 @@ unsafe fn operate(
 /// permissions). Never touches the network.
 /// `session` must not be NULL. `result_out` may be NULL; otherwise it receives a result document the host
 /// frees with `document_free`. Returns `BUSY` while another call runs on the session.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new`; `result_out` is NULL or points to writable storage
+/// for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_describe(
     session: *mut ConnectorSession,
@@ -179,6 +197,11 @@ pub unsafe extern "C" fn connector_describe(
 /// network. On `OK`, `data.settings` holds the normalised settings to store (older versions migrated, defaults
 /// filled in, secret fields left out); field errors come back as `INVALID_SETTINGS` with `error.fields`.
 /// `session` must not be NULL; `result_out` as in `connector_describe`.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+/// points to writable storage for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_configure(
     session: *mut ConnectorSession,
@@ -199,6 +222,11 @@ pub unsafe extern "C" fn connector_configure(
 
 /// Signs an administrator in. This version validates the settings (`input_json`, not NULL) and returns
 /// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+/// points to writable storage for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_authenticate(
     session: *mut ConnectorSession,
@@ -220,6 +248,11 @@ pub unsafe extern "C" fn connector_authenticate(
 /// Creates or updates the Azure application (`"plan_only": true` in the input only reports what would
 /// change). This version validates the settings (`input_json`, not NULL) and returns `NOT_AVAILABLE`.
 /// Pointers as in `connector_configure`.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+/// points to writable storage for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_provision(
     session: *mut ConnectorSession,
@@ -240,6 +273,11 @@ pub unsafe extern "C" fn connector_provision(
 
 /// Grants admin consent to the application's permissions. This version validates the settings
 /// (`input_json`, not NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+/// points to writable storage for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_consent(
     session: *mut ConnectorSession,
@@ -260,6 +298,11 @@ pub unsafe extern "C" fn connector_consent(
 
 /// Tests the connection. This version validates the settings (`input_json`, not NULL) and returns
 /// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+/// points to writable storage for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_test(
     session: *mut ConnectorSession,
@@ -280,6 +323,11 @@ pub unsafe extern "C" fn connector_test(
 
 /// Removes the application this connection uses. This version validates the settings (`input_json`, not
 /// NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
+/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
+/// points to writable storage for one pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_remove(
     session: *mut ConnectorSession,
@@ -302,6 +350,9 @@ pub unsafe extern "C" fn connector_remove(
 /// any thread while another thread runs an operation on the session (but not after `session_free`). Returns
 /// `OK` also when nothing was running (nothing is remembered for a later call); `INVALID_ARGUMENT` when
 /// `session` is NULL.
+///
+/// # Safety
+/// `session` is NULL or a live session from `session_new` (it may be running a call on another thread).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_cancel(session: *mut ConnectorSession) -> ConnectorStatus {
     guard(ConnectorStatus::Panic, || {
@@ -319,6 +370,9 @@ pub unsafe extern "C" fn connector_cancel(session: *mut ConnectorSession) -> Con
 /// Shuts the plugin down: later `session_new` and operation calls return `SHUT_DOWN`; `session_free`,
 /// `document_free`, `cancel` and `connector_abi_version` keep working. Call it once, after every session
 /// was freed, before unloading the library. Returns `OK` (also when called again). Any thread.
+///
+/// # Safety
+/// None: always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_shutdown() -> ConnectorStatus {
     guard(ConnectorStatus::Panic, || {
@@ -329,6 +383,9 @@ pub unsafe extern "C" fn connector_shutdown() -> ConnectorStatus {
 
 /// Frees a document returned through a `result_out` parameter. NULL is a no-op. Each document is freed once.
 /// Any thread.
+///
+/// # Safety
+/// `document` is NULL or a document this plugin wrote to a `result_out`, not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_document_free(document: *mut c_char) {
     guard((), || {

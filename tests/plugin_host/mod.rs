@@ -28,12 +28,15 @@ pub fn take_document(document: *mut c_char) -> Value {
     serde_json::from_str(&text).expect("result documents are JSON")
 }
 
+/// What a test does with each event inside the callback.
+pub type OnEvent = Box<dyn Fn(&Value) + Send + Sync>;
+
 /// Events a session received, in order.
 #[derive(Default)]
 pub struct EventLog {
     pub events: Mutex<Vec<Value>>,
     /// Called for every event, after it was recorded (to block or act inside the callback).
-    pub on_event: Option<Box<dyn Fn(&Value) + Send + Sync>>,
+    pub on_event: Option<OnEvent>,
 }
 
 unsafe extern "C" fn record_event(user_data: *mut c_void, event_json: *const c_char) {
