@@ -1,4 +1,27 @@
-//! Microsoft Graph v1.0 (issue #4).
+//! Microsoft Graph v1.0 as tenant-sim serves it (issue #4).
+//!
+//! This module holds the parts of Graph that do not depend on the server or the directory state, each a
+//! pure, unit-tested building block; the HTTP handlers (applications, service principals, app role
+//! assignments, delegated grants, role management, organization, `me`) and the router that mounts them
+//! under `/v1.0` come in the wiring step and use these pieces:
+//!
+//! | module | concept | what a handler takes from it |
+//! |---|---|---|
+//! | [`error`] | Graph's error envelope | return `Result<_, GraphError>`; mount [`error::request_ids_middleware`] so every response carries `request-id`/`client-request-id` and `innerError` |
+//! | [`authz`] | who may call what (reference §10) | build an [`authz::Caller`] from the token, call [`authz::authorize`] with the [`authz::Operation`] |
+//! | [`schema`] | request bodies against Graph types | [`schema::parse_json_body`], then [`schema::validate`] with an [`schema::Intent`] |
+//! | [`odata`] | `$filter`, `$select`, `$top`, paging, `@odata.context` | [`odata::QueryOptions::parse`] with an [`odata::EntitySet`], then [`odata::QueryOptions::list_body`] / [`odata::QueryOptions::entity_body`] |
+//! | [`batch`] | `POST /$batch` | [`batch::BatchRequest::parse`], [`batch::run`] with a closure that sends each item through the router, [`batch::responses_body`] |
+//! | [`ids`] | object id shapes | ids for role assignments, grants and app role assignments |
+//!
+//! A typical write handler, in order: authenticate (401s in [`error::GraphError`]), authorize, read and
+//! validate the body, apply the change to the directory (duplicates and missing objects answer with the
+//! named constructors of [`error::GraphError`]), and answer with the object shaped by
+//! [`odata::QueryOptions::entity_body`].
+//!
+//! Where a status, code or message comes from is written beside it: Microsoft documentation, behaviour
+//! reported publicly (with the issue's URL), or, where no source gave Graph's wording, a message of ours
+//! marked as such.
 
 pub mod authz;
 pub mod batch;

@@ -410,6 +410,30 @@ impl QueryOptions {
         Value::Object(projected)
     }
 
+    /// Blanks `keyCredentials[].key` unless `$select` names `keyCredentials`: Graph returns the public key
+    /// only on request (<https://learn.microsoft.com/en-us/graph/api/application-get>, "Optional query
+    /// parameters"). Apply to applications and service principals before [`Self::list_body`] or
+    /// [`Self::entity_body`].
+    pub fn redact_key_values(&self, object: &mut Value) {
+        let selected = self
+            .select
+            .as_ref()
+            .is_some_and(|select| select.iter().any(|name| name == "keyCredentials"));
+        if selected {
+            return;
+        }
+        if let Some(credentials) = object
+            .get_mut("keyCredentials")
+            .and_then(Value::as_array_mut)
+        {
+            for credential in credentials {
+                if let Some(key) = credential.get_mut("key") {
+                    *key = Value::Null;
+                }
+            }
+        }
+    }
+
     /// Graph's list body for `items` (all objects of the collection, in a stable order): filtered,
     /// paged from `$skiptoken` by `$top`, projected by `$select`.
     ///
@@ -1265,6 +1289,24 @@ mod tests {
         assert!(list("$frobnicate=1", &HeaderMap::new()).is_err());
         assert!(list("$skiptoken=forged", &HeaderMap::new()).is_err());
         assert!(list("api-version=1.6", &HeaderMap::new()).is_ok());
+    }
+
+    #[test]
+    fn key_values_are_returned_only_when_selected() {
+        let app = json!({"id": "a1", "keyCredentials": [{"keyId": "k", "key": "MIIB"}]});
+        let mut plain = app.clone();
+        QueryOptions::parse_single(None, "application")
+            .unwrap()
+            .redact_key_values(&mut plain);
+        assert_eq!(
+            plain["keyCredentials"][0],
+            json!({"keyId": "k", "key": null})
+        );
+        let mut selected = app.clone();
+        QueryOptions::parse_single(Some("$select=id,keyCredentials"), "application")
+            .unwrap()
+            .redact_key_values(&mut selected);
+        assert_eq!(selected, app);
     }
 
     #[test]
