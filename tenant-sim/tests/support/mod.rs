@@ -1,0 +1,197 @@
+//! Helpers shared by the integration tests: an HTTPS client that trusts the tenant's CA, app
+//! registration, certificates, assertions and checks of Entra's error bodies.
+#![allow(dead_code)]
+
+use aws_lc_rs::digest;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use tenant_sim::{DeviceCodeApproval, KnobSettings, Tenant, TenantOptions};
+
+/// A tenant whose device codes may be polled without waiting.
+pub async fn start() -> Tenant {
+    start_with(KnobSettings {
+        device_code_interval_secs: 0,
+        ..KnobSettings::default()
+    })
+    .await
+}
+
+/// A tenant with the given knobs.
+pub async fn start_with(knobs: KnobSettings) -> Tenant {
+    Tenant::start(TenantOptions {
+        knobs,
+        ..TenantOptions::default()
+    })
+    .await
+    .expect("the tenant starts")
+}
+
+/// A tenant whose device codes are approved only by the test.
+pub async fn start_manual_device_codes() -> Tenant {
+    start_with(KnobSettings {
+        device_code_interval_secs: 0,
+        device_code_approval: DeviceCodeApproval::Manual,
+        ..KnobSettings::default()
+    })
+    .await
+}
+
+/// A reqwest client that trusts the tenant's CA and does not follow redirects.
+pub fn client(tenant: &Tenant) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).expect("CA PEM")])
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// `{authority}/{tenant id}/oauth2/v2.0/token`.
+pub fn token_url(tenant: &Tenant) -> String {
+    format!("{}/oauth2/v2.0/token", tenant.tenant_authority())
+}
+
+/// The payload of a JWT, without verifying it (to read ID tokens).
+pub fn jwt_payload(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("a JWT has three parts");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url payload")).expect("JSON payload")
+}
+
+/// Asserts an Entra error body: `error`, `error_description` starting with `AADSTSnnnn:` and carrying
+/// the trace, correlation and timestamp trailer, `error_codes`, ids and `error_uri`.
+pub fn assert_entra_error(body: &Value, error: &str, code: u32) {
+    assert_eq!(body["error"], error, "error in {body}");
+    let description = body["error_description"].as_str().expect("error_description");
+    assert!(description.starts_with(&format!("AADSTS{code}: ")), "description: {description}");
+    for part in ["Trace ID: ", "Correlation ID: ", "Timestamp: "] {
+        assert!(description.contains(part), "description lacks {part}: {description}");
+    }
+    assert_eq!(body["error_codes"], json!([code]));
+    for id in ["trace_id", "correlation_id"] {
+        let text = body[id].as_str().expect("id");
+        uuid::Uuid::parse_str(text).expect("ids are GUIDs");
+    }
+    assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert_eq!(body["error_uri"], format!("https://login.microsoftonline.com/error?code={code}"));
+}
+
+/// Posts a form to the token endpoint; returns status and JSON body.
+pub async fn post_token(tenant: &Tenant, form: &[(&str, &str)]) -> (u16, Value) {
+    post_form(tenant, &token_url(tenant), form).await
+}
+
+/// Posts a form; returns status and JSON body.
+pub async fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let response = client(tenant)
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
+}
+
+/// A registered application with its service principal.
+pub struct App {
+    pub app_id: String,
+    pub object_id: String,
+    pub service_principal_id: String,
+}
+
+/// Registers a single-tenant application with a service principal.
+pub fn register_app(tenant: &Tenant, name: &str, extra: Value) -> App {
+    let mut data = tenant.directory().write();
+    let mut json = serde_json::Map::new();
+    json.insert("displayName".into(), json!(name));
+    json.insert("signInAudience".into(), json!("AzureADMyOrg"));
+    if let Value::Object(extra) = extra {
+        json.extend(extra);
+    }
+    let app = data.add_application(json);
+    let app_id = app.str("appId").unwrap().to_owned();
+    let sp = data.add_service_principal(&app_id).expect("service principal");
+    App {
+        app_id,
+        object_id: app.id().to_owned(),
+        service_principal_id: sp.id().to_owned(),
+    }
+}
+
+/// An RSA key and a self-signed certificate for it.
+pub struct TestCertificate {
+    pub key_pem: String,
+    pub der: Vec<u8>,
+}
+
+impl TestCertificate {
+    pub fn new() -> Self {
+        let key = rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048).unwrap();
+        let params = rcgen::CertificateParams::new(vec!["connector.test".to_owned()]).unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        TestCertificate {
+            key_pem: key.serialize_pem(),
+            der: cert.der().to_vec(),
+        }
+    }
+
+    /// SHA-1 thumbprint bytes.
+    pub fn sha1(&self) -> Vec<u8> {
+        digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &self.der).as_ref().to_vec()
+    }
+
+    /// SHA-256 thumbprint bytes.
+    pub fn sha256(&self) -> Vec<u8> {
+        digest::digest(&digest::SHA256, &self.der).as_ref().to_vec()
+    }
+}
+
+/// How to mark the certificate in an assertion header.
+#[derive(Clone, Copy)]
+pub enum Thumbprint {
+    /// `x5t` in standard base64, as azure_identity writes it.
+    Sha1StandardBase64,
+    /// `x5t` in base64url.
+    Sha1Base64Url,
+    /// `x5t#S256` in base64url.
+    Sha256,
+}
+
+/// Builds a client assertion.
+pub fn assertion(
+    certificate: &TestCertificate,
+    algorithm: Algorithm,
+    thumbprint: Thumbprint,
+    client_id: &str,
+    audience: &str,
+    not_before: i64,
+    expires: i64,
+) -> String {
+    let mut header = Header::new(algorithm);
+    match thumbprint {
+        Thumbprint::Sha1StandardBase64 => header.x5t = Some(STANDARD.encode(certificate.sha1())),
+        Thumbprint::Sha1Base64Url => header.x5t = Some(URL_SAFE_NO_PAD.encode(certificate.sha1())),
+        Thumbprint::Sha256 => header.x5t_s256 = Some(URL_SAFE_NO_PAD.encode(certificate.sha256())),
+    }
+    let claims = json!({
+        "aud": audience,
+        "iss": client_id,
+        "sub": client_id,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "nbf": not_before,
+        "iat": not_before,
+        "exp": expires,
+    });
+    let key = EncodingKey::from_rsa_pem(certificate.key_pem.as_bytes()).unwrap();
+    jsonwebtoken::encode(&header, &claims, &key).unwrap()
+}
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
