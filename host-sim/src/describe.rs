@@ -174,10 +174,10 @@ fn render_field(out: &mut String, schema: &SettingsSchema, field: &Field) {
     let _ = writeln!(out, "    {} [{}]", field.display_label(), field.name);
     let mut facts = vec![kind_text(field)];
     facts.push(
-        if field.required {
-            "required"
-        } else {
-            "optional"
+        match (field.visible, field.required) {
+            (false, _) => "hidden unless shown below",
+            (true, true) => "required",
+            (true, false) => "optional",
         }
         .to_owned(),
     );
@@ -201,7 +201,7 @@ fn render_field(out: &mut String, schema: &SettingsSchema, field: &Field) {
     if let Some(rules) = field
         .validation
         .as_ref()
-        .map(validation_text)
+        .map(|rules| validation_text(rules, field.kind.as_deref()))
         .filter(|r| !r.is_empty())
     {
         let _ = writeln!(out, "        {}", rules.join("; "));
@@ -220,8 +220,32 @@ fn render_field(out: &mut String, schema: &SettingsSchema, field: &Field) {
         let _ = writeln!(out, "        {effect} when {when}");
     }
     if let Some(help) = field.help.as_deref().filter(|help| !help.is_empty()) {
-        let _ = writeln!(out, "        {help}");
+        for line in wrap(help, HELP_WIDTH) {
+            let _ = writeln!(out, "        {line}");
+        }
     }
+}
+
+/// The width help text is wrapped to, after its indentation.
+const HELP_WIDTH: usize = 96;
+
+/// Splits text into lines of at most `width` characters at spaces (a longer word gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn kind_text(field: &Field) -> String {
@@ -240,7 +264,8 @@ fn kind_text(field: &Field) -> String {
     }
 }
 
-fn validation_text(rules: &crate::schema::Validation) -> Vec<String> {
+/// The rules of a field in words. A GUID's pattern is left out: the type already says it.
+fn validation_text(rules: &crate::schema::Validation, kind: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     match (rules.min_length, rules.max_length) {
         (Some(min), Some(max)) => out.push(format!("{min} to {max} characters")),
@@ -257,7 +282,7 @@ fn validation_text(rules: &crate::schema::Validation) -> Vec<String> {
     if let Some(scheme) = &rules.scheme {
         out.push(format!("must be a {scheme}:// URL"));
     }
-    if let Some(pattern) = &rules.pattern {
+    if let Some(pattern) = rules.pattern.as_ref().filter(|_| kind != Some("guid")) {
         out.push(format!("must match {pattern}"));
     }
     out
@@ -282,7 +307,7 @@ const TEXT_MEMBERS: [&str; 2] = ["description", "help"];
 
 /// Renders any JSON value as an indented outline: lists as numbered items, objects by their name and ids
 /// with their other members under them. `schema` turns lists of field names into labels.
-fn section(out: &mut String, value: &Value, depth: usize, schema: Option<&SettingsSchema>) {
+pub fn section(out: &mut String, value: &Value, depth: usize, schema: Option<&SettingsSchema>) {
     let indent = "  ".repeat(depth);
     match value {
         Value::Array(items) if items.is_empty() => {
@@ -338,10 +363,12 @@ fn member(
                 .collect();
             let _ = writeln!(out, "{indent}{}: {}", title(key), items.join(", "));
         }
+        // A small object of scalars, such as a permission's resource, reads best on one line.
         Value::Object(members)
-            if members
-                .values()
-                .all(|value| !value.is_object() && !value.is_array()) =>
+            if members.len() <= 3
+                && members
+                    .values()
+                    .all(|value| !value.is_object() && !value.is_array()) =>
         {
             let _ = writeln!(out, "{indent}{}: {}", title(key), one_line(members));
         }
@@ -404,15 +431,18 @@ fn in_heading(members: &Map<String, Value>, key: &str) -> bool {
     name_key(members) == Some(key) || key == "name" || ID_MEMBERS.contains(&key)
 }
 
-/// A small object on one line: its name and ids, then its other members.
+/// A small object on one line: its name and ids (when it has them), then its other members.
 fn one_line(members: &Map<String, Value>) -> String {
-    let mut line = name_and_ids(members);
+    let mut parts = Vec::new();
+    if name_key(members).is_some() || ID_MEMBERS.iter().any(|id| members.contains_key(*id)) {
+        parts.push(name_and_ids(members));
+    }
     for (key, value) in members {
         if !in_heading(members, key) && !value.is_null() {
-            line.push_str(&format!(", {}: {}", key.replace('_', " "), scalar(value)));
+            parts.push(format!("{}: {}", key.replace('_', " "), scalar(value)));
         }
     }
-    line
+    parts.join(", ")
 }
 
 fn numbered_item(
@@ -461,7 +491,9 @@ mod tests {
                       "validation": { "scheme": "https" },
                       "conditions": [ { "when": { "field": "region", "in": ["eu", "us"] }, "visible": true, "required": true } ] },
                     { "name": "token", "label": "API token", "type": "secret", "secret": true, "group": "where",
-                      "default": "abc" }
+                      "default": "abc" },
+                    { "name": "proxy", "label": "Proxy", "type": "url", "group": "where", "visible": false,
+                      "conditions": [ { "when": { "field": "region", "equals": "us" }, "visible": true } ] }
                 ]
             },
             "steps": [ { "name": "sign_in", "label": "Sign in", "fields": ["region", "endpoint"], "extra": [] } ],
@@ -498,6 +530,9 @@ Settings (format version 4)
         shown and required when Region is one of \"Europe\" (eu), \"America\" (us)
     API token [token]
         secret text, optional, secret, default (hidden)
+    Proxy [proxy]
+        URL, hidden unless shown below
+        shown when Region is \"America\" (us)
 ";
         assert!(text.contains(expected), "{text}");
     }
@@ -518,6 +553,18 @@ Steps
      Fields: Region, Endpoint
 ";
         assert!(text.ends_with(expected), "{text}");
+    }
+
+    #[test]
+    fn help_is_wrapped_at_spaces() {
+        assert_eq!(
+            super::wrap("one two three four", 9),
+            ["one two", "three", "four"]
+        );
+        assert_eq!(
+            super::wrap("averyveryverylongword x", 5),
+            ["averyveryverylongword", "x"]
+        );
     }
 
     #[test]

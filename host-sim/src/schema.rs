@@ -43,9 +43,12 @@ pub struct Field {
     /// `text`, `guid`, `choice`, `boolean`, `integer`, `url`, `pem`, `secret`, `path`, or a later type.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
-    /// Whether a value is required while no condition says otherwise.
+    /// Whether a value is required while no condition says otherwise (it only counts while visible).
     #[serde(default)]
     pub required: bool,
+    /// Whether the field is shown while no condition says otherwise.
+    #[serde(default = "shown")]
+    pub visible: bool,
     /// The value used when none is given.
     #[serde(default)]
     pub default: Value,
@@ -64,6 +67,10 @@ pub struct Field {
     /// Whether the value is a secret a host must mask and protect.
     #[serde(default)]
     pub secret: bool,
+}
+
+fn shown() -> bool {
+    true
 }
 
 /// One value of a `choice` field.
@@ -277,6 +284,16 @@ mod tests {
         assert_eq!(names, ["tenant_mode", "tenant_id"]);
         assert!(grouped[1].0.is_none());
         assert_eq!(grouped[1].1[0].display_label(), "loose");
+    }
+
+    #[test]
+    fn fields_are_visible_unless_the_schema_says_otherwise() {
+        let schema = SettingsSchema::from_value(&json!({ "fields": [
+            { "name": "a" }, { "name": "b", "visible": false }
+        ] }))
+        .unwrap();
+        assert!(schema.field("a").unwrap().visible);
+        assert!(!schema.field("b").unwrap().visible);
     }
 
     #[test]

@@ -103,6 +103,37 @@ pub fn verdict(
                 }
             }
         }
+        let omitted: Vec<String> = data
+            .get("omitted_secrets")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|name| match schema.map(|schema| schema.label_of(name)) {
+                Some(label) if label != name => format!("{label} ({name})"),
+                _ => name.to_owned(),
+            })
+            .collect();
+        if !omitted.is_empty() {
+            let _ = writeln!(
+                out,
+                "not in the settings to store, keep your own protected copy: {}",
+                omitted.join(", ")
+            );
+        }
+        // Whatever else configure reports (for example the endpoints the settings resolve to).
+        if let Some(members) = data.as_object() {
+            for (key, value) in members {
+                let known =
+                    ["settings", "omitted_secrets", "migrated_from"].contains(&key.as_str());
+                if known || value.is_null() || !data.get("settings").is_some_and(Value::is_object) {
+                    continue;
+                }
+                let mut member = serde_json::Map::new();
+                member.insert(key.clone(), value.clone());
+                crate::describe::section(&mut out, &Value::Object(member), 0, schema);
+            }
+        }
     } else {
         let _ = writeln!(out, "settings are not valid");
         crate::report::failure(&mut out, status, document, schema);
@@ -131,7 +162,9 @@ mod tests {
         let document = json!({
             "operation": "configure", "status": "OK", "ok": true,
             "data": { "settings": { "settings_version": 2, "application_name": "Sync",
-                                    "client_secret": "s3cr3t" } },
+                                    "client_secret": "s3cr3t" },
+                      "omitted_secrets": ["client_secret"], "migrated_from": 1,
+                      "endpoints": { "api": "https://api.example.invalid", "region": "eu" } },
             "done": [], "warnings": [ { "code": "settings_migrated", "message": "Migrated from version 1." } ]
         });
         let text = verdict(Status::from_raw(0), &document, Some(&schema()));
@@ -142,7 +175,9 @@ mod tests {
              normalised settings (store these):\n\
              \x20 settings_version: 2\n\
              \x20 Azure application name (application_name): \"Sync\"\n\
-             \x20 Client secret (client_secret): (hidden)\n"
+             \x20 Client secret (client_secret): (hidden)\n\
+             not in the settings to store, keep your own protected copy: Client secret (client_secret)\n\
+             Endpoints: api: https://api.example.invalid, region: eu\n"
         );
         assert!(!text.contains("s3cr3t"));
     }
