@@ -13,6 +13,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
@@ -20,6 +23,23 @@ use crate::graph::error::{GraphError, RequestIds};
 
 /// The most requests one batch may hold.
 pub const MAX_REQUESTS: usize = 20;
+
+/// The largest item response body [`ItemOutcome::from_response`] reads (Graph caps a batch at 4 MB).
+const MAX_ITEM_BODY: usize = 4 * 1024 * 1024;
+
+/// Headers of the outer `$batch` request that every item inherits.
+const INHERITED_HEADERS: &[&str] = &["authorization", "client-request-id", "consistencylevel"];
+
+/// Item response headers worth reporting, as Graph names them in batch responses.
+const REPORTED_HEADERS: &[&str] = &[
+    "Cache-Control",
+    "Content-Type",
+    "ETag",
+    "Location",
+    "OData-Version",
+    "Preference-Applied",
+    "Retry-After",
+];
 
 /// One request of a batch.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +66,42 @@ impl BatchItem {
             version_root.trim_end_matches('/'),
             self.url.trim_start_matches('/')
         )
+    }
+
+    /// The HTTP request for this item, to send through the Graph router: its method, `version_root` + url,
+    /// its own headers, and the outer request's `Authorization`, `client-request-id` and `ConsistencyLevel`
+    /// unless the item sets them. A method, url or header that HTTP cannot carry is a 400 for this item.
+    pub fn to_http_request(
+        &self,
+        version_root: &str,
+        outer: &HeaderMap,
+    ) -> Result<Request<Body>, GraphError> {
+        let invalid = |what: &str| {
+            GraphError::invalid_request(format!("Request {} has an invalid {what}.", self.id))
+        };
+        let method = Method::from_bytes(self.method.as_bytes()).map_err(|_| invalid("method"))?;
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(encode_uri(&self.path_and_query(version_root)));
+        let headers = builder.headers_mut().ok_or_else(|| invalid("url"))?;
+        for (name, value) in &self.headers {
+            let name =
+                HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("header name"))?;
+            let value = HeaderValue::from_str(value).map_err(|_| invalid("header value"))?;
+            headers.insert(name, value);
+        }
+        for name in INHERITED_HEADERS {
+            if let Some(value) = outer.get(*name)
+                && !headers.contains_key(*name)
+            {
+                headers.insert(HeaderName::from_static(name), value.clone());
+            }
+        }
+        let body = match &self.body {
+            Some(body) => Body::from(serde_json::to_vec(body).unwrap_or_default()),
+            None => Body::empty(),
+        };
+        builder.body(body).map_err(|_| invalid("url"))
     }
 
     /// The value of header `name` (case-insensitive).
@@ -87,6 +143,38 @@ impl ItemOutcome {
             status: error.status().as_u16(),
             headers,
             body: Some(error.body(ids, date)),
+        }
+    }
+
+    /// The outcome of a response from the Graph router: status, the headers Graph reports per item, and the
+    /// body (JSON when it is JSON, a string otherwise, absent when empty).
+    pub async fn from_response(response: Response) -> Self {
+        let status = response.status().as_u16();
+        let mut headers = BTreeMap::new();
+        for name in REPORTED_HEADERS {
+            if let Some(value) = response
+                .headers()
+                .get(*name)
+                .and_then(|value| value.to_str().ok())
+            {
+                headers.insert((*name).to_owned(), value.to_owned());
+            }
+        }
+        let bytes = axum::body::to_bytes(response.into_body(), MAX_ITEM_BODY)
+            .await
+            .unwrap_or_default();
+        let body =
+            if bytes.is_empty() {
+                None
+            } else {
+                Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                    Value::String(String::from_utf8_lossy(&bytes).into_owned())
+                }))
+            };
+        Self {
+            status,
+            headers,
+            body,
         }
     }
 
@@ -263,6 +351,20 @@ fn parse_item(index: usize, request: &Value) -> Result<BatchItem, GraphError> {
         body,
         depends_on,
     })
+}
+
+/// Percent-encodes what a URI cannot hold as is (spaces and quotes in `$filter`), keeping what it can.
+fn encode_uri(path_and_query: &str) -> String {
+    let mut encoded = String::with_capacity(path_and_query.len());
+    for byte in path_and_query.bytes() {
+        let keep = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?%".contains(&byte);
+        if keep {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 fn parse_headers(
@@ -499,6 +601,90 @@ mod tests {
             responses[0].outcome.body.as_ref().unwrap()["error"]["code"],
             "FailedDependency"
         );
+    }
+
+    #[tokio::test]
+    async fn items_run_through_a_router_with_the_outer_authorization() {
+        use axum::extract::RawQuery;
+        use axum::http::StatusCode;
+        use axum::routing::get;
+        use tower::ServiceExt;
+
+        let router = axum::Router::new()
+            .route(
+                "/v1.0/applications",
+                get(|headers: HeaderMap, RawQuery(query): RawQuery| async move {
+                    axum::Json(json!({
+                        "authorization": headers.get("authorization").and_then(|v| v.to_str().ok()),
+                        "query": query,
+                    }))
+                })
+                .post(|body: String| async move {
+                    let mut response =
+                        axum::response::IntoResponse::into_response((StatusCode::CREATED, body));
+                    response.headers_mut().insert(
+                        "Location",
+                        HeaderValue::from_static("https://graph/v1.0/applications/1"),
+                    );
+                    response.headers_mut().insert(
+                        "request-id",
+                        HeaderValue::from_static("not reported per item"),
+                    );
+                    response
+                }),
+            )
+            .route(
+                "/v1.0/me",
+                get(|| async { GraphError::insufficient_privileges() }),
+            );
+        let batch = BatchRequest::parse(&json!({"requests": [
+            item("list", "/applications?$filter=displayName eq 'A b'"),
+            {"id": "create", "method": "POST", "url": "applications",
+             "headers": {"Content-Type": "application/json"}, "body": {"displayName": "x"}},
+            item("me", "/me"),
+            {"id": "after-me", "method": "GET", "url": "/applications", "dependsOn": ["me"]}
+        ]}))
+        .unwrap();
+        let mut outer = HeaderMap::new();
+        outer.insert("authorization", HeaderValue::from_static("Bearer abc"));
+        let responses = run(&batch, |item| {
+            let router = router.clone();
+            let request = item.to_http_request("/v1.0", &outer);
+            async move {
+                match request {
+                    Ok(request) => {
+                        ItemOutcome::from_response(router.oneshot(request).await.unwrap()).await
+                    }
+                    Err(error) => ItemOutcome::from_error(
+                        &error,
+                        &RequestIds::generated(),
+                        OffsetDateTime::now_utc(),
+                    ),
+                }
+            }
+        })
+        .await;
+        let list = &responses[0].outcome;
+        assert_eq!(list.status, 200);
+        assert_eq!(list.body.as_ref().unwrap()["authorization"], "Bearer abc");
+        assert_eq!(
+            list.body.as_ref().unwrap()["query"],
+            "$filter=displayName%20eq%20'A%20b'"
+        );
+        let create = &responses[1].outcome;
+        assert_eq!(create.status, 201);
+        assert_eq!(
+            create.headers["Location"],
+            "https://graph/v1.0/applications/1"
+        );
+        assert!(!create.headers.contains_key("request-id"));
+        assert_eq!(create.body, Some(json!({"displayName": "x"})));
+        assert_eq!(responses[2].outcome.status, 403);
+        assert_eq!(
+            responses[2].outcome.body.as_ref().unwrap()["error"]["code"],
+            "Authorization_RequestDenied"
+        );
+        assert_eq!(responses[3].outcome.status, 424);
     }
 
     #[tokio::test]
