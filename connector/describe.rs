@@ -26,7 +26,7 @@ pub enum Step {
     Tenant,
     /// Log in to Azure as an administrator.
     SignIn,
-    /// Name the Azure application.
+    /// Name the Azure application (auto), or give the registered one and its certificate (manual).
     Application,
     /// Create or update the Azure application.
     Provision,
@@ -71,7 +71,7 @@ impl Step {
             Step::Mode => "Choose auto or manual configuration",
             Step::Tenant => "Azure tenant",
             Step::SignIn => "Log in to Azure",
-            Step::Application => "Azure application name",
+            Step::Application => "Azure application",
             Step::Provision => "Create or update Azure application",
             Step::Consent => "Consent",
             Step::Test => "Test connection",
@@ -94,8 +94,10 @@ impl Step {
     /// The configuration modes (`mode` setting) the step belongs to.
     pub fn modes(self) -> &'static [&'static str] {
         match self {
-            Step::Mode | Step::Tenant | Step::Test | Step::Finish => &["auto", "manual"],
-            Step::SignIn | Step::Application | Step::Provision | Step::Consent => &["auto"],
+            Step::Mode | Step::Tenant | Step::Application | Step::Test | Step::Finish => {
+                &["auto", "manual"]
+            }
+            Step::SignIn | Step::Provision | Step::Consent => &["auto"],
         }
     }
 

@@ -6,6 +6,7 @@
 //! `include/m365_connector.h`; the JSON documents are described in `docs/abi.md`.
 #![deny(missing_docs)]
 
+pub mod certificate;
 pub mod cloud;
 pub mod describe;
 pub mod error;

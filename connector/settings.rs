@@ -8,6 +8,9 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use time::OffsetDateTime;
+
+use crate::certificate::read_pem;
 use crate::cloud::{Cloud, Endpoints, Overrides};
 use crate::error::{Error, FieldError};
 
@@ -651,8 +654,11 @@ pub fn validate(
             )]));
         }
     };
-    let (values, mut more_warnings) = validate_v2(&document).map_err(Error::invalid_settings)?;
+    let (mut values, mut more_warnings) =
+        validate_v2(&document).map_err(Error::invalid_settings)?;
     warnings.append(&mut more_warnings);
+    check_held_certificate(&mut values, &mut warnings, OffsetDateTime::now_utc())
+        .map_err(Error::invalid_settings)?;
     let endpoints = resolve_endpoints(&values).map_err(Error::invalid_settings)?;
     if values.get("mode").and_then(Value::as_str) == Some("manual")
         && !["certificate_pem", "certificate_path", "certificate_store"]
@@ -925,42 +931,80 @@ fn check_https_url(text: &str) -> Result<String, (&'static str, String)> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// Checks PEM text: every block decodes, at least one certificate, every certificate parses as X.509; with
-/// `with_key`, exactly one unencrypted private key too. Messages never quote the text.
+/// Checks PEM text: at least one certificate; with `with_key`, exactly one (unencrypted) private key too,
+/// and without it none. Messages never quote the text.
 fn check_pem(text: &str, with_key: bool) -> Result<(), String> {
-    let mut certificates = 0;
-    let mut keys = 0;
-    for (index, block) in x509_parser::pem::Pem::iter_from_buffer(text.as_bytes()).enumerate() {
-        let number = index + 1;
-        let block = block
-            .map_err(|_| format!("PEM block {number} is damaged (its base64 does not decode)."))?;
-        match block.label.as_str() {
-            "CERTIFICATE" => {
-                x509_parser::parse_x509_certificate(&block.contents)
-                    .map_err(|_| format!("PEM block {number} is not a valid X.509 certificate."))?;
-                certificates += 1;
-            }
-            "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" if with_key => keys += 1,
-            "ENCRYPTED PRIVATE KEY" if with_key => {
-                return Err(
-                    "the private key is encrypted; pass it unencrypted (the host protects it)."
-                        .to_owned(),
-                );
-            }
-            other => {
-                return Err(format!(
-                    "PEM block {number} is a \"{other}\", which does not belong here."
-                ));
-            }
-        }
-    }
-    if certificates == 0 {
+    let contents = read_pem(text)?;
+    if contents.certificates.is_empty() {
         return Err("no PEM certificate found (-----BEGIN CERTIFICATE-----).".to_owned());
     }
-    if with_key && keys != 1 {
-        return Err(format!(
+    match (with_key, contents.private_keys) {
+        (true, 1) | (false, 0) => Ok(()),
+        (true, keys) => Err(format!(
             "expected one private key (-----BEGIN PRIVATE KEY-----), found {keys}."
-        ));
+        )),
+        (false, _) => Err("a private key does not belong here; only certificates.".to_owned()),
+    }
+}
+
+/// How close to its expiry a held certificate gets a warning.
+const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Checks the held certificate in `certificate_pem` against `certificate_thumbprint` (filling the thumbprint
+/// in when absent) and warns when it expired or expires soon.
+fn check_held_certificate(
+    values: &mut Map<String, Value>,
+    warnings: &mut Vec<SettingsWarning>,
+    now: OffsetDateTime,
+) -> Result<(), Vec<FieldError>> {
+    let Some(pem) = values.get("certificate_pem").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let Some(held) = read_pem(pem)
+        .ok()
+        .and_then(|c| c.certificates.into_iter().next())
+    else {
+        return Ok(());
+    };
+    match values.get("certificate_thumbprint").and_then(Value::as_str) {
+        Some(thumbprint) if thumbprint != held.thumbprint => {
+            return Err(vec![FieldError::new(
+                "certificate_thumbprint",
+                "thumbprint_mismatch",
+                format!(
+                    "Certificate thumbprint does not match the certificate in Certificate and private key (PEM), \
+                     whose thumbprint is {}.",
+                    held.thumbprint
+                ),
+            )]);
+        }
+        Some(_) => {}
+        None => {
+            _ = values.insert(
+                "certificate_thumbprint".to_owned(),
+                Value::from(held.thumbprint.clone()),
+            )
+        }
+    }
+    let date = held.not_after.date();
+    if held.not_after <= now {
+        warnings.push(SettingsWarning {
+            code: "certificate_expired",
+            message: format!(
+                "The certificate {} ({}) expired on {date}: signing in with it will fail. Create or update the \
+                 Azure application to add a new certificate, or register a new one yourself.",
+                held.thumbprint, held.subject
+            ),
+        });
+    } else if held.not_after - now <= time::Duration::days(EXPIRY_WARNING_DAYS) {
+        warnings.push(SettingsWarning {
+            code: "certificate_expiring",
+            message: format!(
+                "The certificate {} ({}) expires on {date}. Create or update the Azure application to add a new \
+                 certificate before then.",
+                held.thumbprint, held.subject
+            ),
+        });
     }
     Ok(())
 }
@@ -992,7 +1036,10 @@ fn resolve_endpoints(values: &Map<String, Value>) -> Result<Endpoints, Vec<Field
 
 #[cfg(test)]
 mod tests {
-    use super::{DEFAULT_CLIENT_ID, check_pem, check_value, schema, validate};
+    use super::{
+        DEFAULT_CLIENT_ID, check_held_certificate, check_pem, check_value, schema, validate,
+    };
+    use crate::certificate::read_pem;
     use serde_json::json;
     use serde_json::{Map, Value};
 
@@ -1142,6 +1189,65 @@ mod tests {
         assert!(!settings.to_document().contains_key("certificate_pem"));
         assert_eq!(settings.omitted_secrets(), ["certificate_pem"]);
         assert!(!format!("{settings:?}").contains("PRIVATE KEY"));
+    }
+
+    fn held(thumbprint: Option<&str>) -> Map<String, Value> {
+        let ca = include_str!("testdata/test-ca.pem");
+        let key =
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n";
+        let mut values = Map::new();
+        values.insert(
+            "certificate_pem".to_owned(),
+            Value::from(format!("{ca}{key}")),
+        );
+        if let Some(thumbprint) = thumbprint {
+            values.insert("certificate_thumbprint".to_owned(), Value::from(thumbprint));
+        }
+        values
+    }
+
+    #[test]
+    fn the_held_certificate_fills_in_and_must_match_its_thumbprint() {
+        let leaf = read_pem(include_str!("testdata/test-ca.pem"))
+            .unwrap()
+            .certificates
+            .remove(0);
+        let now = leaf.not_after - time::Duration::days(365);
+        let mut values = held(None);
+        let mut warnings = Vec::new();
+        check_held_certificate(&mut values, &mut warnings, now).unwrap();
+        assert_eq!(values["certificate_thumbprint"], leaf.thumbprint.as_str());
+        assert!(warnings.is_empty());
+
+        let mut values = held(Some("0000000000000000000000000000000000000000"));
+        let errors = check_held_certificate(&mut values, &mut warnings, now).unwrap_err();
+        assert_eq!(errors[0].code, "thumbprint_mismatch");
+        assert!(
+            errors[0]
+                .message
+                .ends_with(&format!("whose thumbprint is {}.", leaf.thumbprint))
+        );
+    }
+
+    #[test]
+    fn an_expired_or_expiring_certificate_is_a_warning() {
+        let leaf = read_pem(include_str!("testdata/test-ca.pem"))
+            .unwrap()
+            .certificates
+            .remove(0);
+        let mut warnings = Vec::new();
+        let soon = leaf.not_after - time::Duration::days(10);
+        check_held_certificate(&mut held(None), &mut warnings, soon).unwrap();
+        let later = leaf.not_after + time::Duration::days(1);
+        check_held_certificate(&mut held(None), &mut warnings, later).unwrap();
+        let codes: Vec<&str> = warnings.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["certificate_expiring", "certificate_expired"]);
+        assert!(
+            warnings[1]
+                .message
+                .contains(&format!("expired on {}", leaf.not_after.date()))
+        );
+        assert!(!warnings[1].message.contains("PRIVATE"));
     }
 
     #[test]

@@ -319,7 +319,7 @@ fn describe_lists_the_wizard_steps_in_order() {
             ("mode", "Choose auto or manual configuration"),
             ("tenant", "Azure tenant"),
             ("sign_in", "Log in to Azure"),
-            ("application", "Azure application name"),
+            ("application", "Azure application"),
             ("provision", "Create or update Azure application"),
             ("consent", "Consent"),
             ("test", "Test connection"),
@@ -442,4 +442,40 @@ fn the_schema_renders_the_console_form() {
     for f in fields {
         assert!(groups.contains(&f["group"].as_str().unwrap()), "{f}");
     }
+}
+
+#[test]
+fn the_held_certificate_gives_its_thumbprint_which_must_match() {
+    let pem = format!(
+        "{}-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n",
+        include_str!("../connector/testdata/test-ca.pem")
+    );
+    // Auto mode: the thumbprint is filled in from the certificate; the PEM itself is not echoed.
+    let (status, result) = configure(
+        json!({"settings_version": 2, "application_name": "Sync", "certificate_pem": pem}),
+    );
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    let thumbprint = result["data"]["settings"]["certificate_thumbprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(thumbprint.len(), 40);
+    assert_eq!(result["data"]["settings"].get("certificate_pem"), None);
+
+    // Manual mode with that certificate: valid, and no warning about a missing certificate.
+    let mut manual = json!({
+        "settings_version": 2, "mode": "manual", "tenant_id": TENANT,
+        "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f", "certificate_pem": pem,
+        "certificate_thumbprint": thumbprint.to_lowercase(),
+    });
+    let (status, result) = configure(manual.clone());
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    assert_eq!(result["warnings"], json!([]));
+
+    manual["certificate_thumbprint"] = json!("AB".repeat(20));
+    assert_eq!(
+        field_errors(manual.clone()),
+        pairs(&[("certificate_thumbprint", "thumbprint_mismatch")])
+    );
+    assert!(field_message(manual, "certificate_thumbprint").contains(&thumbprint));
 }
