@@ -127,12 +127,13 @@ impl GraphError {
     }
 
     /// 404 `Directory_ObjectNotFound`: an object a write refers to (e.g. a grant's client or resource service
-    /// principal) is not visible yet. Code from the reference (§3, observed in deploy scripts); the wording is ours.
-    pub fn directory_object_not_found(id: &str) -> Self {
+    /// principal) is not visible yet (reference §3). The directory's generic wording for this code, as in
+    /// <https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/multi-tenant-organization-configure-graph>.
+    pub fn directory_object_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "Directory_ObjectNotFound",
-            format!("Unable to find target object with identifier '{id}'."),
+            "Unable to read the company information from the directory.",
         )
     }
 
