@@ -195,3 +195,45 @@ pub fn assertion(
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+/// The `oauth2` crate's async HTTP client over reqwest 0.13 (its own reqwest feature is for 0.12).
+pub struct OAuthHttp(pub reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
+    type Error = reqwest::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let mut builder = self.0.request(parts.method, parts.uri.to_string()).body(body);
+            for (name, value) in &parts.headers {
+                builder = builder.header(name, value);
+            }
+            let response = builder.send().await?;
+            let mut out = http::Response::builder().status(response.status());
+            for (name, value) in response.headers() {
+                out = out.header(name, value);
+            }
+            let bytes = response.bytes().await?;
+            Ok(out.body(bytes.to_vec()).expect("a response rebuilt from a valid one"))
+        })
+    }
+}
+
+/// The seeded sign-in client, Microsoft Graph Command Line Tools.
+pub const SIGN_IN_CLIENT: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+/// The delegated scopes the connector signs in with (reference §10, minimum delegated sign-in scopes).
+pub const CONNECTOR_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "offline_access",
+    "User.Read",
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "RoleManagement.ReadWrite.Directory",
+];
