@@ -88,34 +88,33 @@ pub unsafe extern "C" fn connector_session_new(
     // SAFETY: session_out is NULL or writable (the function's contract).
     unsafe { write_out(session_out, std::ptr::null_mut()) };
     let operation = Operation::SessionNew;
+    let body = || {
+        if session_out.is_null() {
+            let error = crate::error::Error::new(
+                crate::error::ErrorKind::InvalidArgument,
+                "session_out is NULL; it must point to where the new session is written.",
+            );
+            return Outcome::failure(operation, error);
+        }
+        // SAFETY: options_json is NULL or a NUL-terminated string valid for the call (contract).
+        let options = match unsafe { optional_str(options_json, "options_json") } {
+            Ok(options) => options,
+            Err(error) => return Outcome::failure(operation, error),
+        };
+        let sink = event_cb.map(|cb| {
+            Box::new(CallbackSink::new(cb, user_data)) as Box<dyn crate::event::EventSink>
+        });
+        match Session::new(options, sink) {
+            Ok(session) => {
+                // SAFETY: checked not NULL above; writable by the function's contract.
+                unsafe { write_out(session_out, session_into_raw(session)) };
+                Outcome::success(operation, serde_json::json!({}))
+            }
+            Err(error) => Outcome::failure(operation, error),
+        }
+    };
     // SAFETY: result_out is NULL or writable (the function's contract).
-    unsafe {
-        with_result(operation, result_out, || {
-            if session_out.is_null() {
-                let error = crate::error::Error::new(
-                    crate::error::ErrorKind::InvalidArgument,
-                    "session_out is NULL; it must point to where the new session is written.",
-                );
-                return Outcome::failure(operation, error);
-            }
-            // SAFETY: options_json is NULL or a NUL-terminated string valid for the call.
-            let options = match optional_str(options_json, "options_json") {
-                Ok(options) => options,
-                Err(error) => return Outcome::failure(operation, error),
-            };
-            let sink = event_cb.map(|cb| {
-                Box::new(CallbackSink::new(cb, user_data)) as Box<dyn crate::event::EventSink>
-            });
-            match Session::new(options, sink) {
-                Ok(session) => {
-                    // SAFETY: checked not NULL above; writable by the function's contract.
-                    write_out(session_out, session_into_raw(session));
-                    Outcome::success(operation, serde_json::json!({}))
-                }
-                Err(error) => Outcome::failure(operation, error),
-            }
-        })
-    }
+    unsafe { with_result(operation, result_out, body) }
 }
 
 /// Frees a session and everything it holds. NULL is a no-op. No call may be running on the session, and the
@@ -141,13 +140,13 @@ unsafe fn query(
     result_out: *mut *mut c_char,
     call: impl FnOnce(&Session) -> Outcome,
 ) -> ConnectorStatus {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        with_result(operation, result_out, || match session_ref(session) {
-            Ok(session) => call(session),
-            Err(error) => Outcome::failure(operation, error),
-        })
-    }
+    // SAFETY: session is NULL or a live handle (forwarded from the caller).
+    let body = || match unsafe { session_ref(session) } {
+        Ok(session) => call(session),
+        Err(error) => Outcome::failure(operation, error),
+    };
+    // SAFETY: result_out is NULL or writable (forwarded from the caller).
+    unsafe { with_result(operation, result_out, body) }
 }
 
 /// Runs an operation with a JSON input document on a session.
@@ -161,19 +160,20 @@ unsafe fn operate(
     result_out: *mut *mut c_char,
     call: impl FnOnce(&Session, &str) -> Outcome,
 ) -> ConnectorStatus {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        with_result(operation, result_out, || {
-            let session = match session_ref(session) {
-                Ok(session) => session,
-                Err(error) => return Outcome::failure(operation, error),
-            };
-            match required_str(input_json, "input_json") {
-                Ok(input) => call(session, input),
-                Err(error) => Outcome::failure(operation, error),
-            }
-        })
-    }
+    let body = || {
+        // SAFETY: session is NULL or a live handle (forwarded from the caller).
+        let session = match unsafe { session_ref(session) } {
+            Ok(session) => session,
+            Err(error) => return Outcome::failure(operation, error),
+        };
+        // SAFETY: input_json is NULL or a NUL-terminated string valid for the call (forwarded).
+        match unsafe { required_str(input_json, "input_json") } {
+            Ok(input) => call(session, input),
+            Err(error) => Outcome::failure(operation, error),
+        }
+    };
+    // SAFETY: result_out is NULL or writable (forwarded from the caller).
+    unsafe { with_result(operation, result_out, body) }
 }
 
 /// Describes the connector (`data`: name, version, ABI version, settings schema, steps, requested roles and
