@@ -150,6 +150,7 @@ fn the_c_host_passes_under_address_sanitizer() {
         OsStr::new("-std=c11"),
         OsStr::new("-Wall"),
         OsStr::new("-Wextra"),
+        OsStr::new("-Wpedantic"),
         OsStr::new("-Werror"),
         OsStr::new("-fsanitize=address,undefined"),
         OsStr::new("-fno-omit-frame-pointer"),

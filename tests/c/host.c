@@ -2,7 +2,8 @@
  * A C host of the connector plugin ABI: loads the built library by path with dlopen, as a console would,
  * and exercises the contract from C: the version query, the function table, a session with an event
  * callback, describe, configure (valid, invalid, migrated), a contained panic, NULL arguments, malformed
- * input, and shutdown. Built with -Wall -Wextra -Werror under AddressSanitizer and UBSan by tests/hosts.rs.
+ * input, cancel, a network operation, and shutdown. Built with -Wall -Wextra -Wpedantic -Werror under
+ * AddressSanitizer and UBSan by tests/hosts.rs.
  *
  * Usage: host <path to libm365_connector.so> <directory of settings fixtures>
  * Prints one "PASS"/"FAIL" line per check and a summary; exits non-zero when any check failed.
@@ -204,9 +205,22 @@ int main(int argc, char **argv) {
         api->document_free(doc);
         doc = NULL;
     }
+    if (valid != NULL) {
+        /* The network operations exist in the table; in this version they answer NOT_AVAILABLE, with a document. */
+        status = api->authenticate(session, valid, &doc);
+        check(status == CONNECTOR_STATUS_NOT_AVAILABLE && has_member(doc, "code", "\"not_available\""),
+              "authenticate answers NOT_AVAILABLE with a document", doc);
+        api->document_free(doc);
+        doc = NULL;
+    }
     free(valid);
     free(invalid);
     free(v1);
+
+    status = api->cancel(session);
+    check(status == CONNECTOR_STATUS_OK, "cancel with nothing running returns OK", NULL);
+    status = api->cancel(NULL);
+    check(status == CONNECTOR_STATUS_INVALID_ARGUMENT, "cancel(NULL) returns INVALID_ARGUMENT", NULL);
 
     /* Bad input is an error, never a crash. */
     status = api->configure(session, "{\"settings_version\": 2,", &doc);
