@@ -1,8 +1,8 @@
 //! The Microsoft clouds: their endpoints (sign-in authority host, Microsoft Graph, Exchange Online) and the
 //! resource identifiers used in scopes, with overrides.
 //!
-//! Sources: https://learn.microsoft.com/graph/deployments and
-//! https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud.
+//! Sources: <https://learn.microsoft.com/graph/deployments> and
+//! <https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud>.
 //! A cloud is two things that are kept apart on purpose: where the connector sends requests (endpoints,
 //! which settings may override, for example to point at a simulator or a proxy) and which resource
 //! identifiers it asks tokens for (never overridden: tokens do not cross clouds).

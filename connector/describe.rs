@@ -1,8 +1,8 @@
 //! What the connector says about itself: identity, version, ABI version, settings schema, the wizard steps,
 //! and the exact directory roles and permissions it requests (names and ids).
 //!
-//! Ids: https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference and
-//! https://learn.microsoft.com/graph/permissions-reference (see also the project's reference, section 2).
+//! Ids: <https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference> and
+//! <https://learn.microsoft.com/graph/permissions-reference> (see also the project's reference, section 2).
 
 use connector_abi::{CONNECTOR_ABI_VERSION_MAJOR, CONNECTOR_ABI_VERSION_MINOR};
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! The C boundary: the exported functions of the connector plugin ABI.
 //!
-//! Each function checks its pointers ([`ptr`]), runs inside the one panic boundary ([`panic`]), calls the
+//! Each function checks its pointers (`ptr`), runs inside the one panic boundary (`panic`), calls the
 //! safe core ([`crate::session`]) and returns the status the core's error maps to. Hosts normally call these
 //! through the table returned by [`connector_entry`]; the functions are also exported by name.
 
