@@ -58,6 +58,8 @@ pub struct GraphError {
     message: String,
     details: Vec<ErrorDetail>,
     retry_after_secs: Option<u64>,
+    /// Extra `innerError` members some errors carry (e.g. the throttling answer's `code` and `status`).
+    inner_extra: Vec<(&'static str, &'static str)>,
 }
 
 impl GraphError {
@@ -73,6 +75,7 @@ impl GraphError {
             message: message.into(),
             details: Vec::new(),
             retry_after_secs: None,
+            inner_extra: Vec::new(),
         }
     }
 
@@ -316,7 +319,8 @@ impl GraphError {
 
     // ----- throttling and faults -----
 
-    /// 429 `TooManyRequests` with `Retry-After` in seconds (<https://learn.microsoft.com/en-us/graph/throttling>).
+    /// 429 `TooManyRequests` with `Retry-After` in seconds, shaped like the sample in
+    /// <https://learn.microsoft.com/en-us/graph/throttling> (whose `innerError` adds `code`, `message`, `status`).
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
         let mut error = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -324,6 +328,11 @@ impl GraphError {
             "Please retry again later.",
         );
         error.retry_after_secs = Some(retry_after_secs);
+        error.inner_extra = vec![
+            ("code", "429"),
+            ("message", "Please retry after"),
+            ("status", "429"),
+        ];
         error
     }
 
@@ -373,6 +382,9 @@ impl GraphError {
                 "client-request-id": ids.client_request_id(),
             }
         });
+        for (name, value) in &self.inner_extra {
+            error["innerError"][*name] = json!(value);
+        }
         if !self.details.is_empty() {
             let details: Vec<Value> = self
                 .details
@@ -593,6 +605,21 @@ mod tests {
         assert_eq!(
             GraphError::insufficient_privileges().code(),
             "Authorization_RequestDenied"
+        );
+    }
+
+    #[test]
+    fn throttling_body_matches_microsofts_sample() {
+        let body =
+            GraphError::too_many_requests(10).body(&ids(), datetime!(2020-08-18 12:51:51 UTC));
+        assert_eq!(
+            body,
+            json!({"error":{
+                "code":"TooManyRequests",
+                "message":"Please retry again later.",
+                "innerError":{"code":"429","date":"2020-08-18T12:51:51","message":"Please retry after",
+                    "request-id":"0f32659a-5bfe-4a7a-a357-b3093816b9f9","client-request-id":"my-client-id","status":"429"}
+            }})
         );
     }
 
