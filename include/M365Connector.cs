@@ -585,10 +585,9 @@ namespace M365Connector
                 IntPtr session;
                 IntPtr document;
                 IntPtr callback = onEvent == null ? IntPtr.Zero : Marshal.GetFunctionPointerForDelegate(handle.EventCallback);
-                // Adopt the pointer in the same constrained region as the call, so that an asynchronous
-                // exception cannot leak the session between the two.
+                // Call and adopt inside a finally block, which a thread abort cannot interrupt, so that the
+                // session cannot leak between the two.
                 uint status;
-                System.Runtime.CompilerServices.RuntimeHelpers.PrepareConstrainedRegions();
                 try { }
                 finally
                 {
