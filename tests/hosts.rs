@@ -369,11 +369,9 @@ fn the_csharp_host_passes() {
     let plugin = plugin();
     let (Some(mcs), Some(mono)) = (on_path("mcs"), on_path("mono")) else {
         let message = "the C# host test needs `mcs` and `mono` (Debian: apt-get install mono-mcs mono-runtime)";
-        let in_ci = std::env::var("CI").is_ok_and(|ci| !ci.is_empty() && ci != "false" && ci != "0");
-        assert!(
-            !in_ci,
-            "CI is set and {message}: .ci/run installs them"
-        );
+        let in_ci =
+            std::env::var("CI").is_ok_and(|ci| !ci.is_empty() && ci != "false" && ci != "0");
+        assert!(!in_ci, "CI is set and {message}: .ci/run installs them");
         loud(&format!("SKIPPED: {message}; the C# host did NOT run"));
         return;
     };
