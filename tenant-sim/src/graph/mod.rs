@@ -10,7 +10,7 @@
 //! | [`error`] | Graph's error envelope | return `Result<_, GraphError>`; mount [`error::request_ids_middleware`] so every response carries `request-id`/`client-request-id` and `innerError` |
 //! | [`authz`] | who may call what (reference §10) | build an [`authz::Caller`] from the token, call [`authz::authorize`] with the [`authz::Operation`] |
 //! | [`schema`] | request bodies against Graph types | [`schema::parse_json_body`], then [`schema::validate`] with an [`schema::Intent`] |
-//! | [`odata`] | `$filter`, `$select`, `$top`, paging, `@odata.context` | [`odata::QueryOptions::parse`] with an [`odata::EntitySet`], then [`odata::QueryOptions::list_body`] / [`odata::QueryOptions::entity_body`] |
+//! | [`odata`] | `$filter`, `$select`, `$top`, paging, `@odata.context` | [`odata::QueryOptions::parse`] with an [`odata::EntitySet`], then [`odata::QueryOptions::list_body`] / [`odata::QueryOptions::entity_body`], answered with [`odata::json_response`] or [`odata::no_content`] |
 //! | [`batch`] | `POST /$batch` | [`batch::BatchRequest::parse`], [`batch::run`] with a closure that sends each item through the router, [`batch::responses_body`] |
 //! | [`ids`] | object id shapes | ids for role assignments, grants and app role assignments |
 //!

@@ -16,7 +16,9 @@
 
 use std::fmt;
 
-use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
@@ -516,6 +518,27 @@ impl QueryOptions {
             query.finish()
         )
     }
+}
+
+/// The `Content-Type` Graph gives JSON answers (OData minimal metadata).
+pub const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
+/// A successful Graph answer with a JSON body: `status`, the OData `Content-Type` and `OData-Version: 4.0`.
+pub fn json_response(status: StatusCode, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = (status, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
+    headers.insert(
+        HeaderName::from_static("odata-version"),
+        HeaderValue::from_static("4.0"),
+    );
+    response
+}
+
+/// `204 No Content`, Graph's answer to a successful `PATCH` or `DELETE`.
+pub fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
 }
 
 /// `@odata.context` of a collection: `{root}/$metadata#applications` or, with `$select`,
@@ -1021,7 +1044,6 @@ fn needs_advanced(operator: &str) -> GraphError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::{HeaderValue, StatusCode};
 
     fn apps() -> Vec<Value> {
         vec![
@@ -1289,6 +1311,22 @@ mod tests {
         assert!(list("$frobnicate=1", &HeaderMap::new()).is_err());
         assert!(list("$skiptoken=forged", &HeaderMap::new()).is_err());
         assert!(list("api-version=1.6", &HeaderMap::new()).is_ok());
+    }
+
+    #[tokio::test]
+    async fn json_responses_carry_odata_headers() {
+        let response = json_response(StatusCode::CREATED, &json!({"id": "x"}));
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.headers()[CONTENT_TYPE], ODATA_JSON);
+        assert_eq!(response.headers()["OData-Version"], "4.0");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Value>(&bytes).unwrap(),
+            json!({"id": "x"})
+        );
+        assert_eq!(no_content().status(), StatusCode::NO_CONTENT);
     }
 
     #[test]
