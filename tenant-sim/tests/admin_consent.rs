@@ -31,7 +31,13 @@ fn connector_app(tenant: &Tenant, extra_graph_role: bool) -> support::App {
     )
 }
 
-async fn consent(tenant: &Tenant, path: &str, client_id: &str, redirect: &str, extra: &str) -> (u16, String, Option<Value>) {
+async fn consent(
+    tenant: &Tenant,
+    path: &str,
+    client_id: &str,
+    redirect: &str,
+    extra: &str,
+) -> (u16, String, Option<Value>) {
     let url = format!(
         "{}/{path}?client_id={client_id}&redirect_uri={}&state=s-42{extra}",
         tenant.tenant_authority(),
@@ -44,39 +50,84 @@ async fn consent(tenant: &Tenant, path: &str, client_id: &str, redirect: &str, e
         .get("location")
         .map(|l| l.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let body = if status == 302 { None } else { response.json().await.ok() };
+    let body = if status == 302 {
+        None
+    } else {
+        response.json().await.ok()
+    };
     (status, location, body)
 }
 
 fn query(location: &str) -> std::collections::HashMap<String, String> {
-    url::Url::parse(location).unwrap().query_pairs().into_owned().collect()
+    url::Url::parse(location)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
 }
 
 #[tokio::test]
 async fn a_global_admin_grants_the_required_permissions() {
     let tenant = support::start().await;
     let app = connector_app(&tenant, true);
-    let (status, location, _) = consent(&tenant, "adminconsent", &app.app_id, "http://localhost:8765/", "").await;
+    let (status, location, _) = consent(
+        &tenant,
+        "adminconsent",
+        &app.app_id,
+        "http://localhost:8765/",
+        "",
+    )
+    .await;
     assert_eq!(status, 302);
-    assert!(location.starts_with("http://localhost:8765/?"), "{location}");
+    assert!(
+        location.starts_with("http://localhost:8765/?"),
+        "{location}"
+    );
     let q = query(&location);
     assert_eq!(q["admin_consent"], "True");
     assert_eq!(q["tenant"], tenant.tenant_id());
     assert_eq!(q["state"], "s-42");
 
-    let data = tenant.directory().read();
-    let graph = data.service_principal_by_app_id(MICROSOFT_GRAPH_APP_ID).unwrap().id().to_owned();
-    let exo = data.service_principal_by_app_id(EXCHANGE_ONLINE_APP_ID).unwrap().id().to_owned();
-    assert_eq!(data.granted_app_role_values(&app.service_principal_id, &exo), ["Exchange.ManageAsApp"]);
-    assert_eq!(data.granted_app_role_values(&app.service_principal_id, &graph), ["Directory.Read.All"]);
-    let grant = data
-        .oauth2_permission_grant(&app.service_principal_id, &graph, tenant_sim::directory::ConsentType::AllPrincipals, None)
-        .expect("a tenant-wide delegated grant");
-    assert_eq!(grant.str("scope"), Some("User.Read"));
-    drop(data);
+    {
+        let data = tenant.directory().read();
+        let graph = data
+            .service_principal_by_app_id(MICROSOFT_GRAPH_APP_ID)
+            .unwrap()
+            .id()
+            .to_owned();
+        let exo = data
+            .service_principal_by_app_id(EXCHANGE_ONLINE_APP_ID)
+            .unwrap()
+            .id()
+            .to_owned();
+        assert_eq!(
+            data.granted_app_role_values(&app.service_principal_id, &exo),
+            ["Exchange.ManageAsApp"]
+        );
+        assert_eq!(
+            data.granted_app_role_values(&app.service_principal_id, &graph),
+            ["Directory.Read.All"]
+        );
+        let grant = data
+            .oauth2_permission_grant(
+                &app.service_principal_id,
+                &graph,
+                tenant_sim::directory::ConsentType::AllPrincipals,
+                None,
+            )
+            .expect("a tenant-wide delegated grant");
+        assert_eq!(grant.str("scope"), Some("User.Read"));
+    }
 
     // Consenting again changes nothing and still succeeds.
-    let (status, _, _) = consent(&tenant, "adminconsent", &app.app_id, "http://localhost:8765/", "").await;
+    let (status, _, _) = consent(
+        &tenant,
+        "adminconsent",
+        &app.app_id,
+        "http://localhost:8765/",
+        "",
+    )
+    .await;
     assert_eq!(status, 302);
     assert_eq!(tenant.directory().read().app_role_assignments.len(), 2);
 }
@@ -88,12 +139,20 @@ async fn an_application_admin_may_grant_exchange_but_not_graph_app_roles() {
     tenant.knobs().update(|k| k.sign_in_user = Some(upn));
 
     let app = connector_app(&tenant, false);
-    let (status, location, _) = consent(&tenant, "adminconsent", &app.app_id, "http://localhost", "").await;
+    let (status, location, _) =
+        consent(&tenant, "adminconsent", &app.app_id, "http://localhost", "").await;
     assert_eq!(status, 302);
     assert_eq!(query(&location)["admin_consent"], "True");
 
     let greedy = connector_app(&tenant, true);
-    let (status, location, _) = consent(&tenant, "adminconsent", &greedy.app_id, "http://localhost", "").await;
+    let (status, location, _) = consent(
+        &tenant,
+        "adminconsent",
+        &greedy.app_id,
+        "http://localhost",
+        "",
+    )
+    .await;
     assert_eq!(status, 302);
     let q = query(&location);
     assert_eq!(q["error"], "access_denied");
@@ -105,9 +164,15 @@ async fn an_application_admin_may_grant_exchange_but_not_graph_app_roles() {
 async fn non_admins_and_eligible_only_admins_are_refused() {
     let tenant = support::start().await;
     let app = connector_app(&tenant, false);
-    for user in [tenant.users().plain_user.clone(), tenant.users().eligible_role_admin.clone()] {
-        tenant.knobs().update(|k| k.sign_in_user = Some(user.user_principal_name.clone()));
-        let (status, location, _) = consent(&tenant, "adminconsent", &app.app_id, "http://localhost", "").await;
+    for user in [
+        tenant.users().plain_user.clone(),
+        tenant.users().eligible_role_admin.clone(),
+    ] {
+        tenant
+            .knobs()
+            .update(|k| k.sign_in_user = Some(user.user_principal_name.clone()));
+        let (status, location, _) =
+            consent(&tenant, "adminconsent", &app.app_id, "http://localhost", "").await;
         assert_eq!(status, 302);
         let q = query(&location);
         assert_eq!(q["error"], "access_denied", "{}", user.user_principal_name);
@@ -122,17 +187,37 @@ async fn the_v2_endpoint_echoes_scope_and_keeps_admin_consent_on_errors() {
     let tenant = support::start().await;
     let app = connector_app(&tenant, false);
     let scope = "&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default";
-    let (status, location, _) = consent(&tenant, "v2.0/adminconsent", &app.app_id, "http://localhost", scope).await;
+    let (status, location, _) = consent(
+        &tenant,
+        "v2.0/adminconsent",
+        &app.app_id,
+        "http://localhost",
+        scope,
+    )
+    .await;
     assert_eq!(status, 302);
-    assert_eq!(query(&location)["scope"], "https://graph.microsoft.com/.default");
+    assert_eq!(
+        query(&location)["scope"],
+        "https://graph.microsoft.com/.default"
+    );
 
-    tenant.knobs().update(|k| k.consent_answer = ConsentAnswer::Decline);
-    let (_, location, _) = consent(&tenant, "v2.0/adminconsent", &app.app_id, "http://localhost", scope).await;
+    tenant
+        .knobs()
+        .update(|k| k.consent_answer = ConsentAnswer::Decline);
+    let (_, location, _) = consent(
+        &tenant,
+        "v2.0/adminconsent",
+        &app.app_id,
+        "http://localhost",
+        scope,
+    )
+    .await;
     let q = query(&location);
     assert_eq!(q["admin_consent"], "True");
     assert_eq!(q["error"], "consent_required");
 
-    let (_, location, _) = consent(&tenant, "adminconsent", &app.app_id, "http://localhost", "").await;
+    let (_, location, _) =
+        consent(&tenant, "adminconsent", &app.app_id, "http://localhost", "").await;
     let q = query(&location);
     assert_eq!(q["error"], "permission_denied");
     assert!(q["error_description"].starts_with("AADSTS65004: "));
@@ -142,13 +227,21 @@ async fn the_v2_endpoint_echoes_scope_and_keeps_admin_consent_on_errors() {
 async fn an_unregistered_redirect_or_unknown_app_is_shown_not_redirected() {
     let tenant = support::start().await;
     let app = connector_app(&tenant, false);
-    let (status, location, body) = consent(&tenant, "adminconsent", &app.app_id, "https://evil.example/", "").await;
+    let (status, location, body) = consent(
+        &tenant,
+        "adminconsent",
+        &app.app_id,
+        "https://evil.example/",
+        "",
+    )
+    .await;
     assert_eq!(status, 400);
     assert!(location.is_empty());
     support::assert_entra_error(&body.unwrap(), "invalid_request", 50011);
 
     let unknown = uuid::Uuid::new_v4().to_string();
-    let (status, _, body) = consent(&tenant, "adminconsent", &unknown, "http://localhost", "").await;
+    let (status, _, body) =
+        consent(&tenant, "adminconsent", &unknown, "http://localhost", "").await;
     assert_eq!(status, 400);
     support::assert_entra_error(&body.unwrap(), "unauthorized_client", 700016);
 }

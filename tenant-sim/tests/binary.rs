@@ -66,18 +66,29 @@ fn serve_prints_what_a_client_needs_and_answers_curl() {
     let output = Command::new("curl")
         .args(["--silent", "--show-error", "--fail", "--cacert"])
         .arg(&ca_file)
-        .arg(format!("{authority}/{tenant_id}/v2.0/.well-known/openid-configuration"))
+        .arg(format!(
+            "{authority}/{tenant_id}/v2.0/.well-known/openid-configuration"
+        ))
         .output()
         .expect("curl runs");
-    assert!(output.status.success(), "curl failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "curl failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["issuer"], format!("{authority}/{tenant_id}/v2.0"));
-    assert_eq!(document["device_authorization_endpoint"], format!("{authority}/{tenant_id}/oauth2/v2.0/devicecode"));
+    assert_eq!(
+        document["device_authorization_endpoint"],
+        format!("{authority}/{tenant_id}/oauth2/v2.0/devicecode")
+    );
 
     // Without the CA, curl refuses the server: TLS is real.
     let untrusted = Command::new("curl")
         .args(["--silent", "--fail"])
-        .arg(format!("{authority}/{tenant_id}/v2.0/.well-known/openid-configuration"))
+        .arg(format!(
+            "{authority}/{tenant_id}/v2.0/.well-known/openid-configuration"
+        ))
         .env("SSL_CERT_FILE", "/dev/null")
         .env("CURL_CA_BUNDLE", "/dev/null")
         .output()

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use azure_core::credentials::{Secret, TokenCredential};
 use azure_core::http::ClientMethodOptions;
 use azure_identity::{
-    ClientAssertion, ClientAssertionCredential, ClientAssertionCredentialOptions, ClientSecretCredential,
-    ClientSecretCredentialOptions,
+    ClientAssertion, ClientAssertionCredential, ClientAssertionCredentialOptions,
+    ClientSecretCredential, ClientSecretCredentialOptions,
 };
 use jsonwebtoken::Algorithm;
 use serde_json::json;
@@ -18,7 +18,11 @@ use tenant_sim::Tenant;
 use tenant_sim::directory::well_known::{EXCHANGE_ADMINISTRATOR, EXCHANGE_ONLINE_APP_ID};
 
 fn add_secret(tenant: &Tenant, object_id: &str) -> String {
-    tenant.directory().write().add_client_secret(object_id, "test", None).unwrap()["secretText"]
+    tenant
+        .directory()
+        .write()
+        .add_client_secret(object_id, "test", None)
+        .unwrap()["secretText"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -28,9 +32,19 @@ fn add_secret(tenant: &Tenant, object_id: &str) -> String {
 fn connector_like_app(tenant: &Tenant) -> support::App {
     let app = support::register_app(tenant, "Identity sync connector", json!({}));
     let mut data = tenant.directory().write();
-    let exo = data.service_principal_by_app_id(EXCHANGE_ONLINE_APP_ID).unwrap().id().to_owned();
-    data.grant_app_role(&app.service_principal_id, &exo, "dc50a0fb-09a3-484d-be87-e023b12c6440").unwrap();
-    data.assign_directory_role(&app.service_principal_id, EXCHANGE_ADMINISTRATOR).unwrap();
+    let exo = data
+        .service_principal_by_app_id(EXCHANGE_ONLINE_APP_ID)
+        .unwrap()
+        .id()
+        .to_owned();
+    data.grant_app_role(
+        &app.service_principal_id,
+        &exo,
+        "dc50a0fb-09a3-484d-be87-e023b12c6440",
+    )
+    .unwrap();
+    data.assign_directory_role(&app.service_principal_id, EXCHANGE_ADMINISTRATOR)
+        .unwrap();
     app
 }
 
@@ -55,7 +69,10 @@ async fn a_client_secret_gets_an_app_only_token_with_roles_and_wids() {
     assert!(body.get("refresh_token").is_none());
     let claims = tenant
         .state()
-        .verify_access_token(body["access_token"].as_str().unwrap(), "https://outlook.office365.com")
+        .verify_access_token(
+            body["access_token"].as_str().unwrap(),
+            "https://outlook.office365.com",
+        )
         .expect("valid for Exchange");
     assert_eq!(claims.roles, Some(vec!["Exchange.ManageAsApp".to_owned()]));
     assert_eq!(claims.wids, Some(vec![EXCHANGE_ADMINISTRATOR.to_owned()]));
@@ -66,8 +83,13 @@ async fn a_client_secret_gets_an_app_only_token_with_roles_and_wids() {
     assert_eq!(claims.tid, tenant.tenant_id());
     assert_eq!(claims.scp, None);
     assert_eq!(
-        tenant.state().verify_access_token(body["access_token"].as_str().unwrap(), "https://graph.microsoft.com"),
-        Err(tenant_sim::TokenError::WrongAudience { found: "https://outlook.office365.com".to_owned() })
+        tenant.state().verify_access_token(
+            body["access_token"].as_str().unwrap(),
+            "https://graph.microsoft.com"
+        ),
+        Err(tenant_sim::TokenError::WrongAudience {
+            found: "https://outlook.office365.com".to_owned()
+        })
     );
 
     // The same app asking for Graph gets no Graph roles: none were granted.
@@ -84,7 +106,10 @@ async fn a_client_secret_gets_an_app_only_token_with_roles_and_wids() {
     assert_eq!(status, 200);
     let claims = tenant
         .state()
-        .verify_access_token(body["access_token"].as_str().unwrap(), "https://graph.microsoft.com")
+        .verify_access_token(
+            body["access_token"].as_str().unwrap(),
+            "https://graph.microsoft.com",
+        )
         .unwrap();
     assert_eq!(claims.roles, None);
 }
@@ -115,16 +140,33 @@ async fn client_credential_errors_are_entras() {
     let unknown = uuid::Uuid::new_v4().to_string();
     let (status, body) = support::post_token(
         &tenant,
-        &[("grant_type", "client_credentials"), ("client_id", &unknown), ("client_secret", "x"), ("scope", graph)],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &unknown),
+            ("client_secret", "x"),
+            ("scope", graph),
+        ],
     )
     .await;
     assert_eq!(status, 400);
     support::assert_entra_error(&body, "unauthorized_client", 700016);
-    assert!(body["error_description"].as_str().unwrap().contains(&format!("Application with identifier '{unknown}' was not found in the directory 'Contoso'")));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains(&format!(
+                "Application with identifier '{unknown}' was not found in the directory 'Contoso'"
+            ))
+    );
 
     let (status, body) = support::post_token(
         &tenant,
-        &[("grant_type", "client_credentials"), ("client_id", &app.app_id), ("client_secret", "wrong"), ("scope", graph)],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app.app_id),
+            ("client_secret", "wrong"),
+            ("scope", graph),
+        ],
     )
     .await;
     assert_eq!(status, 401);
@@ -132,7 +174,11 @@ async fn client_credential_errors_are_entras() {
 
     let (status, body) = support::post_token(
         &tenant,
-        &[("grant_type", "client_credentials"), ("client_id", &app.app_id), ("scope", graph)],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app.app_id),
+            ("scope", graph),
+        ],
     )
     .await;
     assert_eq!(status, 401);
@@ -157,7 +203,10 @@ async fn client_credential_errors_are_entras() {
             ("grant_type", "client_credentials"),
             ("client_id", &app.app_id),
             ("client_secret", &secret),
-            ("scope", "https://graph.microsoft.com/.default https://outlook.office365.com/.default"),
+            (
+                "scope",
+                "https://graph.microsoft.com/.default https://outlook.office365.com/.default",
+            ),
         ],
     )
     .await;
@@ -166,7 +215,11 @@ async fn client_credential_errors_are_entras() {
 
     let (status, body) = support::post_token(
         &tenant,
-        &[("client_id", &app.app_id), ("client_secret", &secret), ("scope", graph)],
+        &[
+            ("client_id", &app.app_id),
+            ("client_secret", &secret),
+            ("scope", graph),
+        ],
     )
     .await;
     assert_eq!(status, 400);
@@ -199,7 +252,11 @@ async fn certificate_assertions_in_every_accepted_form() {
     let tenant = support::start().await;
     let app = connector_like_app(&tenant);
     let certificate = TestCertificate::new();
-    tenant.directory().write().add_certificate(&app.object_id, &certificate.der).unwrap();
+    tenant
+        .directory()
+        .write()
+        .add_certificate(&app.object_id, &certificate.der)
+        .unwrap();
     let audience = support::token_url(&tenant);
     let now = support::now();
     for (algorithm, thumbprint) in [
@@ -208,13 +265,24 @@ async fn certificate_assertions_in_every_accepted_form() {
         (Algorithm::PS256, Thumbprint::Sha256),
         (Algorithm::RS256, Thumbprint::Sha256),
     ] {
-        let assertion = support::assertion(&certificate, algorithm, thumbprint, &app.app_id, &audience, now, now + 600);
+        let assertion = support::assertion(
+            &certificate,
+            algorithm,
+            thumbprint,
+            &app.app_id,
+            &audience,
+            now,
+            now + 600,
+        );
         let (status, body) = support::post_token(
             &tenant,
             &[
                 ("grant_type", "client_credentials"),
                 ("client_id", &app.app_id),
-                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                (
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ),
                 ("client_assertion", &assertion),
                 ("scope", "https://outlook.office365.com/.default"),
             ],
@@ -223,7 +291,10 @@ async fn certificate_assertions_in_every_accepted_form() {
         assert_eq!(status, 200, "{algorithm:?}: {body}");
         let claims = tenant
             .state()
-            .verify_access_token(body["access_token"].as_str().unwrap(), "https://outlook.office365.com")
+            .verify_access_token(
+                body["access_token"].as_str().unwrap(),
+                "https://outlook.office365.com",
+            )
             .unwrap();
         assert_eq!(claims.appidacr, "2");
         assert!(claims.has_role("Exchange.ManageAsApp"));
@@ -235,7 +306,11 @@ async fn bad_assertions_are_refused_with_entras_codes() {
     let tenant = support::start().await;
     let app = support::register_app(&tenant, "assertions", json!({}));
     let certificate = TestCertificate::new();
-    tenant.directory().write().add_certificate(&app.object_id, &certificate.der).unwrap();
+    tenant
+        .directory()
+        .write()
+        .add_certificate(&app.object_id, &certificate.der)
+        .unwrap();
     let stranger = TestCertificate::new();
     let audience = support::token_url(&tenant);
     let now = support::now();
@@ -248,7 +323,10 @@ async fn bad_assertions_are_refused_with_entras_codes() {
                 &[
                     ("grant_type", "client_credentials"),
                     ("client_id", &app_id),
-                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
                     ("client_assertion", &assertion),
                     ("scope", "https://graph.microsoft.com/.default"),
                 ],
@@ -258,48 +336,117 @@ async fn bad_assertions_are_refused_with_entras_codes() {
     };
 
     // Signed by a certificate the app does not have.
-    let (status, body) =
-        post(support::assertion(&stranger, Algorithm::RS256, Thumbprint::Sha1Base64Url, &app.app_id, &audience, now, now + 300)).await;
+    let (status, body) = post(support::assertion(
+        &stranger,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app.app_id,
+        &audience,
+        now,
+        now + 300,
+    ))
+    .await;
     assert_eq!(status, 401);
     support::assert_entra_error(&body, "invalid_client", 700027);
-    assert!(body["error_description"].as_str().unwrap().contains("The key was not found"));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("The key was not found")
+    );
 
     // The app's thumbprint, but signed by another key.
-    let mut forged = support::assertion(&stranger, Algorithm::RS256, Thumbprint::Sha1Base64Url, &app.app_id, &audience, now, now + 300);
-    let genuine_header = support::assertion(&certificate, Algorithm::RS256, Thumbprint::Sha1Base64Url, &app.app_id, &audience, now, now + 300);
+    let mut forged = support::assertion(
+        &stranger,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app.app_id,
+        &audience,
+        now,
+        now + 300,
+    );
+    let genuine_header = support::assertion(
+        &certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app.app_id,
+        &audience,
+        now,
+        now + 300,
+    );
     let header = genuine_header.split('.').next().unwrap();
     let rest: Vec<&str> = forged.splitn(2, '.').collect();
     forged = format!("{header}.{}", rest[1]);
     let (status, body) = post(forged).await;
     assert_eq!(status, 401);
     support::assert_entra_error(&body, "invalid_client", 700027);
-    assert!(body["error_description"].as_str().unwrap().contains("signature is invalid"));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("signature is invalid")
+    );
 
     // Wrong audience.
     let (status, body) = post(support::assertion(
-        &certificate, Algorithm::RS256, Thumbprint::Sha1Base64Url, &app.app_id, "https://graph.microsoft.com", now, now + 300,
+        &certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app.app_id,
+        "https://graph.microsoft.com",
+        now,
+        now + 300,
     ))
     .await;
     assert_eq!(status, 401);
     support::assert_entra_error(&body, "invalid_client", 700027);
-    assert!(body["error_description"].as_str().unwrap().contains("audience"));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("audience")
+    );
 
     // Expired long ago.
-    let (status, body) =
-        post(support::assertion(&certificate, Algorithm::RS256, Thumbprint::Sha1Base64Url, &app.app_id, &audience, now - 3600, now - 3000)).await;
+    let (status, body) = post(support::assertion(
+        &certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app.app_id,
+        &audience,
+        now - 3600,
+        now - 3000,
+    ))
+    .await;
     assert_eq!(status, 401);
     support::assert_entra_error(&body, "invalid_client", 700024);
 
     // Valid for longer than ten minutes.
-    let (status, body) =
-        post(support::assertion(&certificate, Algorithm::RS256, Thumbprint::Sha1Base64Url, &app.app_id, &audience, now, now + 3600)).await;
+    let (status, body) = post(support::assertion(
+        &certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app.app_id,
+        &audience,
+        now,
+        now + 3600,
+    ))
+    .await;
     assert_eq!(status, 401);
     support::assert_entra_error(&body, "invalid_client", 700024);
 
     // iss/sub not the client id.
     let other = uuid::Uuid::new_v4().to_string();
-    let (status, body) =
-        post(support::assertion(&certificate, Algorithm::RS256, Thumbprint::Sha1Base64Url, &other, &audience, now, now + 300)).await;
+    let (status, body) = post(support::assertion(
+        &certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &other,
+        &audience,
+        now,
+        now + 300,
+    ))
+    .await;
     assert_eq!(status, 401);
     support::assert_entra_error(&body, "invalid_client", 700021);
 
@@ -332,11 +479,19 @@ async fn azure_identity_client_secret_credential_gets_a_token_over_tls() {
         tenant.tenant_id(),
         app.app_id.clone(),
         Secret::new(secret),
-        Some(ClientSecretCredentialOptions { client_options: azure_options(&tenant) }),
+        Some(ClientSecretCredentialOptions {
+            client_options: azure_options(&tenant),
+        }),
     )
     .unwrap();
-    let token = credential.get_token(&["https://outlook.office365.com/.default"], None).await.expect("a token");
-    let claims = tenant.state().verify_access_token(token.token.secret(), "https://outlook.office365.com").unwrap();
+    let token = credential
+        .get_token(&["https://outlook.office365.com/.default"], None)
+        .await
+        .expect("a token");
+    let claims = tenant
+        .state()
+        .verify_access_token(token.token.secret(), "https://outlook.office365.com")
+        .unwrap();
     assert!(claims.has_role("Exchange.ManageAsApp"));
     assert_eq!(claims.appidacr, "1");
 
@@ -344,10 +499,15 @@ async fn azure_identity_client_secret_credential_gets_a_token_over_tls() {
         tenant.tenant_id(),
         app.app_id.clone(),
         Secret::new("not the secret"),
-        Some(ClientSecretCredentialOptions { client_options: azure_options(&tenant) }),
+        Some(ClientSecretCredentialOptions {
+            client_options: azure_options(&tenant),
+        }),
     )
     .unwrap();
-    let error = wrong.get_token(&["https://graph.microsoft.com/.default"], None).await.unwrap_err();
+    let error = wrong
+        .get_token(&["https://graph.microsoft.com/.default"], None)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("AADSTS7000215"), "{error}");
 }
 
@@ -364,8 +524,19 @@ struct CertificateAssertion {
 impl ClientAssertion for CertificateAssertion {
     async fn secret(&self, _: Option<ClientMethodOptions<'_>>) -> azure_core::Result<String> {
         let now = support::now();
-        let certificate = TestCertificate { key_pem: self.key_pem.clone(), der: self.der.clone() };
-        Ok(support::assertion(&certificate, Algorithm::PS256, Thumbprint::Sha256, &self.client_id, &self.audience, now, now + 600))
+        let certificate = TestCertificate {
+            key_pem: self.key_pem.clone(),
+            der: self.der.clone(),
+        };
+        Ok(support::assertion(
+            &certificate,
+            Algorithm::PS256,
+            Thumbprint::Sha256,
+            &self.client_id,
+            &self.audience,
+            now,
+            now + 600,
+        ))
     }
 }
 
@@ -374,7 +545,11 @@ async fn azure_identity_client_assertion_credential_gets_a_token_over_tls() {
     let tenant = support::start().await;
     let app = connector_like_app(&tenant);
     let certificate = TestCertificate::new();
-    tenant.directory().write().add_certificate(&app.object_id, &certificate.der).unwrap();
+    tenant
+        .directory()
+        .write()
+        .add_certificate(&app.object_id, &certificate.der)
+        .unwrap();
     let credential = ClientAssertionCredential::new(
         tenant.tenant_id().to_owned(),
         app.app_id.clone(),
@@ -384,12 +559,26 @@ async fn azure_identity_client_assertion_credential_gets_a_token_over_tls() {
             client_id: app.app_id.clone(),
             audience: support::token_url(&tenant),
         },
-        Some(ClientAssertionCredentialOptions { client_options: azure_options(&tenant) }),
+        Some(ClientAssertionCredentialOptions {
+            client_options: azure_options(&tenant),
+        }),
     )
     .unwrap();
-    let token = credential.get_token(&["https://outlook.office365.com/.default"], None).await.expect("a token");
-    let claims = tenant.state().verify_access_token(token.token.secret(), "https://outlook.office365.com").unwrap();
+    let token = credential
+        .get_token(&["https://outlook.office365.com/.default"], None)
+        .await
+        .expect("a token");
+    let claims = tenant
+        .state()
+        .verify_access_token(token.token.secret(), "https://outlook.office365.com")
+        .unwrap();
     assert_eq!(claims.appidacr, "2");
     assert_eq!(claims.wids, Some(vec![EXCHANGE_ADMINISTRATOR.to_owned()]));
-    assert!(tenant.request_log().entries().iter().all(|e| e.path.ends_with("/oauth2/v2.0/token")));
+    assert!(
+        tenant
+            .request_log()
+            .entries()
+            .iter()
+            .all(|e| e.path.ends_with("/oauth2/v2.0/token"))
+    );
 }

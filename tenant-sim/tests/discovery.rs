@@ -11,28 +11,53 @@ async fn discovery_document_has_entras_shape_for_each_tenant_alias() {
     let client = support::client(&tenant);
     let authority = tenant.authority_url();
     let tid = tenant.tenant_id();
-    for alias in [tid.to_owned(), tid.to_uppercase(), tenant.initial_domain().to_owned()] {
+    for alias in [
+        tid.to_owned(),
+        tid.to_uppercase(),
+        tenant.initial_domain().to_owned(),
+    ] {
         let url = format!("{authority}/{alias}/v2.0/.well-known/openid-configuration");
         let response = client.get(&url).send().await.unwrap();
         assert_eq!(response.status(), 200, "{url}");
         let doc: Value = response.json().await.unwrap();
         assert_eq!(doc["issuer"], format!("{authority}/{tid}/v2.0"));
-        assert_eq!(doc["token_endpoint"], format!("{authority}/{tid}/oauth2/v2.0/token"));
-        assert_eq!(doc["authorization_endpoint"], format!("{authority}/{tid}/oauth2/v2.0/authorize"));
-        assert_eq!(doc["device_authorization_endpoint"], format!("{authority}/{tid}/oauth2/v2.0/devicecode"));
-        assert_eq!(doc["jwks_uri"], format!("{authority}/{tid}/discovery/v2.0/keys"));
+        assert_eq!(
+            doc["token_endpoint"],
+            format!("{authority}/{tid}/oauth2/v2.0/token")
+        );
+        assert_eq!(
+            doc["authorization_endpoint"],
+            format!("{authority}/{tid}/oauth2/v2.0/authorize")
+        );
+        assert_eq!(
+            doc["device_authorization_endpoint"],
+            format!("{authority}/{tid}/oauth2/v2.0/devicecode")
+        );
+        assert_eq!(
+            doc["jwks_uri"],
+            format!("{authority}/{tid}/discovery/v2.0/keys")
+        );
         assert_eq!(
             doc["token_endpoint_auth_methods_supported"],
-            serde_json::json!(["client_secret_post", "private_key_jwt", "client_secret_basic"])
+            serde_json::json!([
+                "client_secret_post",
+                "private_key_jwt",
+                "client_secret_basic"
+            ])
         );
-        assert_eq!(doc["id_token_signing_alg_values_supported"], serde_json::json!(["RS256"]));
+        assert_eq!(
+            doc["id_token_signing_alg_values_supported"],
+            serde_json::json!(["RS256"])
+        );
         assert_eq!(doc["tenant_region_scope"], "NA");
         assert_eq!(doc["cloud_instance_name"], "microsoftonline.com");
         assert!(doc["msgraph_host"].is_string());
     }
     for alias in ["organizations", "common"] {
         let doc: Value = client
-            .get(format!("{authority}/{alias}/v2.0/.well-known/openid-configuration"))
+            .get(format!(
+                "{authority}/{alias}/v2.0/.well-known/openid-configuration"
+            ))
             .send()
             .await
             .unwrap()
@@ -40,8 +65,14 @@ async fn discovery_document_has_entras_shape_for_each_tenant_alias() {
             .await
             .unwrap();
         assert_eq!(doc["issuer"], format!("{authority}/{{tenantid}}/v2.0"));
-        assert_eq!(doc["token_endpoint"], format!("{authority}/{alias}/oauth2/v2.0/token"));
-        assert_eq!(doc["device_authorization_endpoint"], format!("{authority}/{alias}/oauth2/v2.0/devicecode"));
+        assert_eq!(
+            doc["token_endpoint"],
+            format!("{authority}/{alias}/oauth2/v2.0/token")
+        );
+        assert_eq!(
+            doc["device_authorization_endpoint"],
+            format!("{authority}/{alias}/oauth2/v2.0/devicecode")
+        );
     }
 }
 
@@ -62,11 +93,19 @@ async fn an_unknown_tenant_is_aadsts90002() {
         assert_eq!(response.status(), 400);
         let body: Value = response.json().await.unwrap();
         support::assert_entra_error(&body, "invalid_tenant", 90002);
-        assert!(body["error_description"].as_str().unwrap().contains(&format!("Tenant '{unknown}' not found")));
+        assert!(
+            body["error_description"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("Tenant '{unknown}' not found"))
+        );
     }
     let (status, body) = support::post_form(
         &tenant,
-        &format!("{}/fabrikam.onmicrosoft.com/oauth2/v2.0/token", tenant.authority_url()),
+        &format!(
+            "{}/fabrikam.onmicrosoft.com/oauth2/v2.0/token",
+            tenant.authority_url()
+        ),
         &[("grant_type", "client_credentials")],
     )
     .await;
@@ -90,7 +129,10 @@ async fn jwks_publishes_the_key_that_signs_tokens() {
     assert_eq!(key["kty"], "RSA");
     assert_eq!(key["use"], "sig");
     for field in ["kid", "x5t", "n", "e"] {
-        assert!(key[field].as_str().is_some_and(|v| !v.is_empty()), "{field}");
+        assert!(
+            key[field].as_str().is_some_and(|v| !v.is_empty()),
+            "{field}"
+        );
     }
     assert_eq!(key["e"], "AQAB");
     assert!(key["x5c"][0].as_str().is_some());
@@ -126,6 +168,10 @@ async fn jwks_publishes_the_key_that_signs_tokens() {
     .unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_audience(&["https://graph.microsoft.com"]);
-    let data = jsonwebtoken::decode::<Value>(token, &decoding, &validation).expect("verifies with the JWKS key");
-    assert_eq!(data.claims["iss"], format!("https://sts.windows.net/{}/", tenant.tenant_id()));
+    let data = jsonwebtoken::decode::<Value>(token, &decoding, &validation)
+        .expect("verifies with the JWKS key");
+    assert_eq!(
+        data.claims["iss"],
+        format!("https://sts.windows.net/{}/", tenant.tenant_id())
+    );
 }

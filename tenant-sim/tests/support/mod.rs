@@ -41,7 +41,9 @@ pub async fn start_manual_device_codes() -> Tenant {
 /// A reqwest client that trusts the tenant's CA and does not follow redirects.
 pub fn client(tenant: &Tenant) -> reqwest::Client {
     reqwest::Client::builder()
-        .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).expect("CA PEM")])
+        .tls_certs_only([
+            reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).expect("CA PEM")
+        ])
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
@@ -55,17 +57,26 @@ pub fn token_url(tenant: &Tenant) -> String {
 /// The payload of a JWT, without verifying it (to read ID tokens).
 pub fn jwt_payload(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("a JWT has three parts");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url payload")).expect("JSON payload")
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url payload"))
+        .expect("JSON payload")
 }
 
 /// Asserts an Entra error body: `error`, `error_description` starting with `AADSTSnnnn:` and carrying
 /// the trace, correlation and timestamp trailer, `error_codes`, ids and `error_uri`.
 pub fn assert_entra_error(body: &Value, error: &str, code: u32) {
     assert_eq!(body["error"], error, "error in {body}");
-    let description = body["error_description"].as_str().expect("error_description");
-    assert!(description.starts_with(&format!("AADSTS{code}: ")), "description: {description}");
+    let description = body["error_description"]
+        .as_str()
+        .expect("error_description");
+    assert!(
+        description.starts_with(&format!("AADSTS{code}: ")),
+        "description: {description}"
+    );
     for part in ["Trace ID: ", "Correlation ID: ", "Timestamp: "] {
-        assert!(description.contains(part), "description lacks {part}: {description}");
+        assert!(
+            description.contains(part),
+            "description lacks {part}: {description}"
+        );
     }
     assert_eq!(body["error_codes"], json!([code]));
     for id in ["trace_id", "correlation_id"] {
@@ -73,7 +84,10 @@ pub fn assert_entra_error(body: &Value, error: &str, code: u32) {
         uuid::Uuid::parse_str(text).expect("ids are GUIDs");
     }
     assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
-    assert_eq!(body["error_uri"], format!("https://login.microsoftonline.com/error?code={code}"));
+    assert_eq!(
+        body["error_uri"],
+        format!("https://login.microsoftonline.com/error?code={code}")
+    );
 }
 
 /// Posts a form to the token endpoint; returns status and JSON body.
@@ -115,7 +129,9 @@ pub fn register_app(tenant: &Tenant, name: &str, extra: Value) -> App {
     }
     let app = data.add_application(json);
     let app_id = app.str("appId").unwrap().to_owned();
-    let sp = data.add_service_principal(&app_id).expect("service principal");
+    let sp = data
+        .add_service_principal(&app_id)
+        .expect("service principal");
     App {
         app_id,
         object_id: app.id().to_owned(),
@@ -131,7 +147,9 @@ pub struct TestCertificate {
 
 impl TestCertificate {
     pub fn new() -> Self {
-        let key = rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048).unwrap();
+        let key =
+            rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048)
+                .unwrap();
         let params = rcgen::CertificateParams::new(vec!["connector.test".to_owned()]).unwrap();
         let cert = params.self_signed(&key).unwrap();
         TestCertificate {
@@ -142,7 +160,9 @@ impl TestCertificate {
 
     /// SHA-1 thumbprint bytes.
     pub fn sha1(&self) -> Vec<u8> {
-        digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &self.der).as_ref().to_vec()
+        digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &self.der)
+            .as_ref()
+            .to_vec()
     }
 
     /// SHA-256 thumbprint bytes.
@@ -202,13 +222,20 @@ pub struct OAuthHttp(pub reqwest::Client);
 impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
     type Error = reqwest::Error;
     type Future = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send + 'c>,
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, reqwest::Error>>
+                + Send
+                + 'c,
+        >,
     >;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
             let (parts, body) = request.into_parts();
-            let mut builder = self.0.request(parts.method, parts.uri.to_string()).body(body);
+            let mut builder = self
+                .0
+                .request(parts.method, parts.uri.to_string())
+                .body(body);
             for (name, value) in &parts.headers {
                 builder = builder.header(name, value);
             }
@@ -218,7 +245,9 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
                 out = out.header(name, value);
             }
             let bytes = response.bytes().await?;
-            Ok(out.body(bytes.to_vec()).expect("a response rebuilt from a valid one"))
+            Ok(out
+                .body(bytes.to_vec())
+                .expect("a response rebuilt from a valid one"))
         })
     }
 }
