@@ -345,7 +345,10 @@ fn host_sim_validate_lists_each_field_error_beside_its_label() {
     );
     assert_eq!(
         text(&output.stderr),
-        format!("host-sim: {} are not valid\n", settings.display())
+        format!(
+            "host-sim: the settings in {} are not valid\n",
+            settings.display()
+        )
     );
 }
 

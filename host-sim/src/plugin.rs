@@ -479,7 +479,8 @@ unsafe extern "C" fn forward_event(user_data: *mut c_void, event_json: *const c_
             return;
         }
         // SAFETY: `user_data` is the `EventSink` a `Session` passed to `session_new`; the session keeps it
-        // alive until after `session_free`, and the plugin calls back only during a call on that session.
+        // alive until after `session_free`, and the plugin calls back only during a call on that session, on
+        // the thread that made the call (the contract), so the sink is never shared across threads.
         let sink = unsafe { &*user_data.cast::<EventSink<'_>>() };
         // SAFETY: the plugin passes a NUL-terminated string, borrowed for the duration of this callback.
         let text = unsafe { CStr::from_ptr(event_json) }.to_string_lossy();

@@ -42,7 +42,7 @@ pub fn run(
     } else {
         Err(Failure::new(
             OPERATION_FAILED,
-            format!("{} are not valid", settings_path.display()),
+            format!("the settings in {} are not valid", settings_path.display()),
         ))
     }
 }
