@@ -372,7 +372,7 @@ namespace M365Connector
             {
                 throw new ConnectorLoadException("plugin " + path + ": its function table has no `" + name + "` (NULL)");
             }
-            return (T)(object)Marshal.GetDelegateForFunctionPointer(pointer, typeof(T));
+            return Marshal.GetDelegateForFunctionPointer<T>(pointer);
         }
 
         private ConnectorPlugin(string path, IntPtr library, uint version, ConnectorApiNative api)
@@ -419,7 +419,7 @@ namespace M365Connector
                     throw new ConnectorLoadException(path + " is not a connector plugin: it does not export `"
                                                      + ConnectorAbi.VersionSymbol + "`");
                 }
-                var versionFn = (AbiVersionFn)Marshal.GetDelegateForFunctionPointer(versionSymbol, typeof(AbiVersionFn));
+                var versionFn = Marshal.GetDelegateForFunctionPointer<AbiVersionFn>(versionSymbol);
                 uint version = versionFn();
                 if ((version >> 16) != ConnectorAbi.VersionMajor)
                 {
@@ -433,7 +433,7 @@ namespace M365Connector
                     throw new ConnectorLoadException("plugin " + path + ": it exports `" + ConnectorAbi.VersionSymbol
                                                      + "` but not `" + ConnectorAbi.EntrySymbol + "`");
                 }
-                var entryFn = (EntryFn)Marshal.GetDelegateForFunctionPointer(entrySymbol, typeof(EntryFn));
+                var entryFn = Marshal.GetDelegateForFunctionPointer<EntryFn>(entrySymbol);
                 IntPtr table = entryFn();
                 if (table == IntPtr.Zero)
                 {
@@ -441,14 +441,14 @@ namespace M365Connector
                 }
                 // Read struct_size before anything else, as the header asks.
                 uint size = (uint)Marshal.ReadInt32(table, 0);
-                int needed = Marshal.SizeOf(typeof(ConnectorApiNative));
+                int needed = Marshal.SizeOf<ConnectorApiNative>();
                 if (size < needed)
                 {
                     throw new ConnectorLoadException("plugin " + path + ": its function table is " + size
                                                      + " bytes; this host needs at least " + needed
                                                      + " (connector ABI 1.0)");
                 }
-                var api = (ConnectorApiNative)Marshal.PtrToStructure(table, typeof(ConnectorApiNative));
+                var api = Marshal.PtrToStructure<ConnectorApiNative>(table);
                 if (api.AbiMajor != ConnectorAbi.VersionMajor)
                 {
                     throw new ConnectorLoadException("plugin " + path + ": its function table says ABI "
@@ -584,7 +584,7 @@ namespace M365Connector
             {
                 IntPtr session;
                 IntPtr document;
-                IntPtr callback = onEvent == null ? IntPtr.Zero : Marshal.GetFunctionPointerForDelegate(handle.EventCallback);
+                IntPtr callback = onEvent == null ? IntPtr.Zero : Marshal.GetFunctionPointerForDelegate<EventFn>(handle.EventCallback);
                 // Call and adopt inside a finally block, which a thread abort cannot interrupt, so that the
                 // session cannot leak between the two.
                 uint status;
