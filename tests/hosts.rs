@@ -8,9 +8,12 @@
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
+use std::mem::size_of;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::SystemTime;
+
+use connector_abi::ConnectorApi;
 
 /// The repository root (the root package's manifest directory).
 fn root() -> PathBuf {
@@ -256,6 +259,28 @@ fn host_sim_refuses_a_library_that_is_not_a_connector() {
 }
 
 #[test]
+fn host_sim_refuses_a_function_table_smaller_than_it_needs() {
+    let host_sim = host_sim();
+    let dir = scratch("small-table");
+    let fake = fake_plugin(&dir, "fake_small_table");
+    let output = run(Command::new(&host_sim)
+        .arg("describe")
+        .arg("--plugin")
+        .arg(&fake));
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "host-sim: plugin {}: its function table is 8 bytes; this host needs at least {} \
+             (connector ABI 1.0)\n",
+            fake.display(),
+            size_of::<ConnectorApi>()
+        )
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn host_sim_refuses_a_missing_plugin_file() {
     let host_sim = host_sim();
     let missing = scratch("missing").join("libnothing.so");
@@ -421,9 +446,15 @@ fn the_csharp_host_passes() {
             "not_a_connector",
             "{} is not a connector plugin: it does not export `connector_abi_version`",
         ),
+        (
+            "fake_small_table",
+            "plugin {}: its function table is 8 bytes; this host needs at least {size} (connector ABI 1.0)",
+        ),
     ] {
         let fake = fake_plugin(&dir, source);
-        let expected = expected.replace("{}", &fake.display().to_string());
+        let expected = expected
+            .replace("{}", &fake.display().to_string())
+            .replace("{size}", &size_of::<ConnectorApi>().to_string());
         let output = run(Command::new(on_path("mono").expect("mono was found above"))
             .arg(&exe)
             .arg("--refuses")
