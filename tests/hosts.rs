@@ -46,10 +46,10 @@ fn newest(paths: &[PathBuf]) -> SystemTime {
                     entries.filter_map(|entry| entry.ok().map(|entry| (entry.path(), false))),
                 );
             }
-        } else if named || path.extension() == Some(OsStr::new("rs")) {
-            if let Ok(modified) = metadata.modified() {
-                newest = newest.max(modified);
-            }
+        } else if (named || path.extension() == Some(OsStr::new("rs")))
+            && let Ok(modified) = metadata.modified()
+        {
+            newest = newest.max(modified);
         }
     }
     newest
