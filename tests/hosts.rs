@@ -378,6 +378,45 @@ fn host_sim_validate_lists_each_field_error_beside_its_label() {
 }
 
 #[test]
+fn host_sim_validate_passes_malformed_json_to_the_plugin_which_says_where() {
+    let dir = scratch("malformed-settings");
+    let settings = dir.join("settings.json");
+    fs::write(
+        &settings,
+        "{\n  \"settings_version\": 2,\n  \"mode\": \"auto\",\n",
+    )
+    .unwrap();
+    let output = run(Command::new(host_sim())
+        .arg("validate")
+        .arg("--plugin")
+        .arg(plugin())
+        .arg("--settings")
+        .arg(&settings));
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(stdout.starts_with("settings are not valid\n"), "{stdout}");
+    assert!(stdout.contains("INVALID_JSON (2)]"), "{stdout}");
+    assert!(stdout.contains("\n  at line 4, column "), "{stdout}");
+
+    let missing = dir.join("missing.json");
+    let output = run(Command::new(host_sim())
+        .arg("validate")
+        .arg("--plugin")
+        .arg(plugin())
+        .arg("--settings")
+        .arg(&missing));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        text(&output.stderr).starts_with(&format!(
+            "host-sim: cannot read settings file {}: ",
+            missing.display()
+        )),
+        "{output:?}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn host_sim_validate_migrates_version_1_settings() {
     let output = run(Command::new(host_sim())
         .arg("validate")

@@ -582,32 +582,62 @@ impl<'p> Session<'p> {
 
     /// `configure`: validates settings without touching the network.
     pub fn configure(&mut self, settings: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("configure", self.plugin.loaded.table.configure, settings)
+        self.operation(
+            "configure",
+            self.plugin.loaded.table.configure,
+            &settings.to_string(),
+        )
+    }
+
+    /// `configure` on settings given as JSON text, passed to the plugin as they are, so that the plugin
+    /// judges them itself (a syntax error comes back as `INVALID_JSON` with its line and column).
+    pub fn configure_text(&mut self, settings_json: &str) -> Result<(Status, Value), CallError> {
+        self.operation(
+            "configure",
+            self.plugin.loaded.table.configure,
+            settings_json,
+        )
     }
 
     /// `authenticate`: signs an administrator in.
     pub fn authenticate(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("authenticate", self.plugin.loaded.table.authenticate, input)
+        self.operation(
+            "authenticate",
+            self.plugin.loaded.table.authenticate,
+            &input.to_string(),
+        )
     }
 
     /// `provision`: creates or updates the application registration.
     pub fn provision(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("provision", self.plugin.loaded.table.provision, input)
+        self.operation(
+            "provision",
+            self.plugin.loaded.table.provision,
+            &input.to_string(),
+        )
     }
 
     /// `consent`: grants admin consent to the application's permissions.
     pub fn consent(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("consent", self.plugin.loaded.table.consent, input)
+        self.operation(
+            "consent",
+            self.plugin.loaded.table.consent,
+            &input.to_string(),
+        )
     }
 
     /// `test`: tests the connection the settings describe.
     pub fn test(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("test", self.plugin.loaded.table.test, input)
+        self.operation("test", self.plugin.loaded.table.test, &input.to_string())
     }
 
     /// `remove`: removes the connection's application.
     pub fn remove(&mut self, input: &Value) -> Result<(Status, Value), CallError> {
-        self.operation("remove", self.plugin.loaded.table.remove, input)
+        self.operation(
+            "remove",
+            self.plugin.loaded.table.remove,
+            &input.to_string(),
+        )
     }
 
     /// Asks the plugin to cancel the call running on this session; with nothing running it does nothing.
@@ -620,10 +650,9 @@ impl<'p> Session<'p> {
         &mut self,
         operation: &'static str,
         function: RawOperationFn,
-        input: &Value,
+        input: &str,
     ) -> Result<(Status, Value), CallError> {
-        let input =
-            CString::new(input.to_string()).map_err(|_| CallError::NulInInput { operation })?;
+        let input = CString::new(input).map_err(|_| CallError::NulInInput { operation })?;
         let mut document: *mut c_char = std::ptr::null_mut();
         // SAFETY: `self.raw` is a live session of this plugin, `input` is NUL-terminated and outlives the
         // call, and `document` is a valid out-parameter. `&mut self` keeps calls on this session sequential.

@@ -35,6 +35,12 @@ pub fn failure(
             let _ = writeln!(out, " [{status}]");
         }
     }
+    if let (Some(line), Some(column)) = (
+        error.get("line").and_then(Value::as_u64),
+        error.get("column").and_then(Value::as_u64),
+    ) {
+        let _ = writeln!(out, "  at line {line}, column {column}");
+    }
     if let Some(fields) = error.get("fields").and_then(Value::as_array) {
         for field_error in fields {
             let name = text(field_error, "field").unwrap_or("(no field)");
@@ -159,6 +165,23 @@ mod tests {
              graph answered: HTTP 403, Denied, request-id: r-1, client-request-id: c-1\n\
              already done:\n\
              \x20 - Created the app (provision)\n"
+        );
+    }
+
+    #[test]
+    fn a_json_syntax_error_says_where() {
+        let document = json!({
+            "operation": "configure", "status": "INVALID_JSON", "ok": false, "data": null,
+            "error": { "code": "invalid_json", "message": "The settings are not valid JSON: EOF.",
+                       "line": 3, "column": 1 },
+            "done": [], "warnings": []
+        });
+        let mut out = String::new();
+        failure(&mut out, Status::from_raw(2), &document, None);
+        assert_eq!(
+            out,
+            "error: The settings are not valid JSON: EOF. [invalid_json, INVALID_JSON (2)]\n\
+             \x20 at line 3, column 1\n"
         );
     }
 

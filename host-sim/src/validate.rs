@@ -25,7 +25,7 @@ pub fn run(
     let (data, _) = crate::host::describe(&mut session)?;
     let schema = crate::describe::schema_of(&data)
         .and_then(|schema| SettingsSchema::from_value(schema).ok());
-    let (status, document) = session.configure(&settings)?;
+    let (status, document) = session.configure_text(&settings)?;
     drop(session);
     plugin.shutdown();
 
@@ -47,17 +47,12 @@ pub fn run(
     }
 }
 
-fn read_settings(path: &Path) -> Result<Value, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
+/// The settings file's text. It goes to the plugin as it is: judging it is the plugin's job.
+fn read_settings(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|error| {
         Failure::new(
             BAD_INPUT,
             format!("cannot read settings file {}: {error}", path.display()),
-        )
-    })?;
-    serde_json::from_str(&text).map_err(|error| {
-        Failure::new(
-            BAD_INPUT,
-            format!("settings file {} is not JSON: {error}", path.display()),
         )
     })
 }
