@@ -139,7 +139,7 @@ async fn accept_loop(
             Ok(accepted) => accepted,
             Err(_) => {
                 // Out of descriptors or a reset before accept: try again without spinning hot.
-                tokio::task::yield_now().await;
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
                 continue;
             }
         };

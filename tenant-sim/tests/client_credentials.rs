@@ -243,7 +243,7 @@ async fn client_credential_errors_are_entras() {
         ],
     )
     .await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 401);
     support::assert_entra_error(&body, "invalid_client", 7000229);
 }
 

@@ -169,3 +169,38 @@ pub(crate) fn expire_all(state: &TenantState) {
         code.expires_at = now;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redirect_matches;
+
+    #[test]
+    fn loopback_ports_are_ignored_but_paths_hosts_and_schemes_are_not() {
+        assert!(redirect_matches(
+            "http://localhost",
+            "http://localhost:49152/"
+        ));
+        assert!(redirect_matches("http://localhost", "http://localhost"));
+        assert!(redirect_matches(
+            "http://127.0.0.1/cb",
+            "http://127.0.0.1:8080/cb"
+        ));
+        assert!(!redirect_matches(
+            "http://localhost",
+            "http://localhost:49152/cb"
+        ));
+        assert!(!redirect_matches(
+            "http://localhost",
+            "http://127.0.0.1:49152/"
+        ));
+        assert!(!redirect_matches("http://localhost", "https://localhost/"));
+        assert!(!redirect_matches(
+            "https://app.example/cb",
+            "https://app.example:444/cb"
+        ));
+        assert!(redirect_matches(
+            "https://app.example/cb",
+            "https://app.example/cb"
+        ));
+    }
+}

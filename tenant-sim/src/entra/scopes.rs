@@ -179,3 +179,58 @@ pub(crate) fn parse(
         oidc,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::directory::SeedOptions;
+
+    fn data() -> crate::directory::DirectoryData {
+        crate::directory::seed::seed(&SeedOptions::default())
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn bare_and_prefixed_graph_scopes_name_the_same_resource() {
+        let data = data();
+        let request = parse(
+            &data,
+            "openid User.Read https://graph.microsoft.com/Application.ReadWrite.All offline_access",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(request.resource.identifier, "https://graph.microsoft.com");
+        assert_eq!(
+            request.resource.permissions,
+            ["User.Read", "Application.ReadWrite.All"]
+        );
+        assert_eq!(request.oidc, ["openid", "offline_access"]);
+        assert!(!request.resource.default);
+
+        let request = parse(&data, "https://outlook.office365.com/.default", "c").unwrap();
+        assert_eq!(request.resource.identifier, "https://outlook.office365.com");
+        assert!(request.resource.default && request.explicit_resource);
+
+        let only_oidc = parse(&data, "openid profile", "c").unwrap();
+        assert!(!only_oidc.explicit_resource);
+        assert_eq!(only_oidc.resource.identifier, "https://graph.microsoft.com");
+    }
+
+    #[test]
+    fn two_resources_unknown_scopes_and_mixed_default_are_refused() {
+        let data = data();
+        let code = |scope: &str| parse(&data, scope, "c").unwrap_err().code;
+        assert_eq!(
+            code("User.Read https://outlook.office365.com/.default"),
+            28000
+        );
+        assert_eq!(code("Not.A.Scope"), 650053);
+        assert_eq!(code("https://unknown.example/.default"), 500011);
+        assert_eq!(
+            code("https://graph.microsoft.com/.default User.Read"),
+            70011
+        );
+        assert_eq!(code(""), 900144);
+    }
+}

@@ -130,7 +130,7 @@ fn client_credentials(
     }
     let sp = data.service_principal_by_app_id(&client.app_id).ok_or_else(|| {
         EntraError::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNAUTHORIZED,
             "invalid_client",
             7000229,
             format!(
