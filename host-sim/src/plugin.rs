@@ -514,7 +514,12 @@ impl fmt::Debug for Session<'_> {
 
 impl<'p> Session<'p> {
     /// Creates a session with the given session options (or the plugin's defaults) and an event closure.
-    /// On failure the result document of `session_new` comes back in the error.
+    /// On success the result document of `session_new` comes back beside the session; on failure, in the
+    /// error.
+    ///
+    /// `on_event` receives each event the plugin sends during a call on this session, on the calling
+    /// thread, as JSON; an event that is not JSON arrives as a JSON string holding its text, so nothing is
+    /// lost. A panic in `on_event` is caught before it reaches the plugin (that event is dropped).
     pub fn new(
         plugin: &'p Plugin,
         options: Option<&Value>,
