@@ -175,3 +175,40 @@ async fn jwks_publishes_the_key_that_signs_tokens() {
         format!("https://sts.windows.net/{}/", tenant.tenant_id())
     );
 }
+
+#[tokio::test]
+async fn client_request_id_becomes_the_correlation_id_and_get_on_token_is_refused() {
+    let tenant = support::start().await;
+    let client_request_id = uuid::Uuid::new_v4().to_string();
+    let response = support::client(&tenant)
+        .post(support::token_url(&tenant))
+        .header("client-request-id", &client_request_id)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.headers()["client-request-id"],
+        client_request_id.as_str()
+    );
+    assert!(response.headers().contains_key("x-ms-request-id"));
+    let body: Value = response.json().await.unwrap();
+    support::assert_entra_error(&body, "invalid_request", 900144);
+    assert_eq!(body["correlation_id"], client_request_id);
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("Correlation ID: {client_request_id}"))
+    );
+
+    let response = support::client(&tenant)
+        .get(support::token_url(&tenant))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    support::assert_entra_error(&response.json().await.unwrap(), "invalid_request", 900561);
+}

@@ -98,11 +98,10 @@ fn ids() -> (String, String, String) {
         now.minute(),
         now.second()
     );
-    (
-        uuid::Uuid::new_v4().to_string(),
-        uuid::Uuid::new_v4().to_string(),
-        timestamp,
-    )
+    let correlation_id = crate::entra::CORRELATION_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
+    (uuid::Uuid::new_v4().to_string(), correlation_id, timestamp)
 }
 
 impl IntoResponse for EntraError {

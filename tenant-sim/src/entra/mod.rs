@@ -34,14 +34,64 @@ pub fn router(state: Arc<TenantState>) -> Router {
             post(device_code::device_authorization),
         )
         .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize))
-        .route("/{tenant}/oauth2/v2.0/token", post(token::token))
+        .route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(token::token).get(post_only),
+        )
         .route("/{tenant}/adminconsent", get(admin_consent::admin_consent))
         .route(
             "/{tenant}/v2.0/adminconsent",
             get(admin_consent::admin_consent),
         )
         .route("/devicelogin", get(device_code::device_login_page))
+        .layer(axum::middleware::from_fn(correlate))
         .with_state(state)
+}
+
+tokio::task_local! {
+    /// The correlation id of the request being handled: the client's `client-request-id` when it sent
+    /// one (as Entra does), else a new GUID.
+    pub(crate) static CORRELATION_ID: String;
+}
+
+/// Echoes `client-request-id` and makes it the correlation id of any error body.
+async fn correlate(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let client_request_id = request
+        .headers()
+        .get("client-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| uuid::Uuid::parse_str(v).is_ok())
+        .map(str::to_owned);
+    let correlation = client_request_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let mut response = CORRELATION_ID.scope(correlation, next.run(request)).await;
+    if let Some(id) = client_request_id
+        && let Ok(value) = axum::http::HeaderValue::from_str(&id)
+    {
+        response.headers_mut().insert("client-request-id", value);
+    }
+    if !response.headers().contains_key("x-ms-request-id")
+        && let Ok(value) = axum::http::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+    {
+        response.headers_mut().insert("x-ms-request-id", value);
+    }
+    response
+}
+
+/// A GET on an endpoint that only takes POST (AADSTS900561).
+async fn post_only() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    EntraError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        900561,
+        "The endpoint only accepts POST, OPTIONS requests. Received a GET request.",
+    )
+    .into_response()
 }
 
 /// How a tenant was named in the path.
