@@ -52,6 +52,10 @@ pub struct KnobSettings {
     pub access_token_lifetime: Duration,
     /// How long a refresh token lives.
     pub refresh_token_lifetime: Duration,
+    /// Directory replication lag: an object created less than this long ago is invisible to every call
+    /// other than the one that created it, as Entra's eventually consistent replicas behave (zero: off).
+    /// <https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/>
+    pub replication_lag: Duration,
 }
 
 impl Default for KnobSettings {
@@ -66,6 +70,7 @@ impl Default for KnobSettings {
             authorization_code_lifetime: Duration::from_secs(600),
             access_token_lifetime: Duration::from_secs(3599),
             refresh_token_lifetime: Duration::from_secs(90 * 24 * 3600),
+            replication_lag: Duration::ZERO,
         }
     }
 }
