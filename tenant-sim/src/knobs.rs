@@ -3,6 +3,9 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::faults::{Fault, FaultRule, RateLimit};
+use crate::request_log::Service;
+
 /// What the simulated user does with a device code they were shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceCodeApproval {
@@ -56,6 +59,11 @@ pub struct KnobSettings {
     /// other than the one that created it, as Entra's eventually consistent replicas behave (zero: off).
     /// <https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/>
     pub replication_lag: Duration,
+    /// Injected faults, first match wins: e.g. the next 2 POSTs to `/v1.0/servicePrincipals` get 429
+    /// (see [`FaultRule`]). Rules made with [`FaultRule::next`] are removed once used up.
+    pub faults: Vec<FaultRule>,
+    /// Throttling by rate, per service (see [`RateLimit`]).
+    pub rate_limits: Vec<RateLimit>,
 }
 
 impl Default for KnobSettings {
@@ -71,6 +79,8 @@ impl Default for KnobSettings {
             access_token_lifetime: Duration::from_secs(3599),
             refresh_token_lifetime: Duration::from_secs(90 * 24 * 3600),
             replication_lag: Duration::ZERO,
+            faults: Vec::new(),
+            rate_limits: Vec::new(),
         }
     }
 }
@@ -104,5 +114,27 @@ impl Knobs {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         change(&mut settings);
+    }
+
+    /// The fault of the first rule matching a request, using up one of its `remaining` requests (and
+    /// removing the rule when none are left).
+    pub(crate) fn take_fault(&self, service: Service, method: &str, path: &str) -> Option<Fault> {
+        let mut settings = self
+            .settings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let index = settings
+            .faults
+            .iter()
+            .position(|rule| rule.remaining != Some(0) && rule.matches(service, method, path))?;
+        let rule = &mut settings.faults[index];
+        let fault = rule.fault;
+        if let Some(remaining) = rule.remaining.as_mut() {
+            *remaining -= 1;
+            if *remaining == 0 {
+                settings.faults.remove(index);
+            }
+        }
+        Some(fault)
     }
 }

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod entra;
 mod error;
 pub mod exchange;
+pub mod faults;
 pub mod graph;
 pub mod knobs;
 pub mod request_log;
@@ -21,8 +22,9 @@ pub mod tokens;
 
 pub use crate::directory::{SeedOptions, SeededUser, SeededUsers};
 pub use crate::error::StartError;
+pub use crate::faults::{Fault, FaultRule, RateLimit};
 pub use crate::knobs::{ConsentAnswer, DeviceCodeApproval, KnobSettings, Knobs};
 pub use crate::request_log::{RequestLog, RequestLogEntry, Service};
 pub use crate::state::{ServiceUrls, TenantState};
-pub use crate::tenant::{Tenant, TenantOptions};
+pub use crate::tenant::{ObjectCounts, Tenant, TenantOptions};
 pub use crate::tokens::{AccessClaims, IdClaims, TokenError};

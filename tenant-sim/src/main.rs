@@ -35,6 +35,9 @@ enum Command {
         /// Delay added to every request, in milliseconds.
         #[arg(long, default_value_t = 0)]
         latency_ms: u64,
+        /// Directory replication lag in milliseconds: new objects stay invisible to other calls this long.
+        #[arg(long, default_value_t = 0)]
+        replication_lag_ms: u64,
         /// The device-code polling interval in seconds.
         #[arg(long, default_value_t = 5)]
         device_code_interval: u64,
@@ -49,6 +52,7 @@ async fn main() -> ExitCode {
         domain_prefix,
         tenant_id,
         latency_ms,
+        replication_lag_ms,
         device_code_interval,
     } = Cli::parse().command;
     let options = TenantOptions {
@@ -60,6 +64,7 @@ async fn main() -> ExitCode {
         },
         knobs: KnobSettings {
             latency: Duration::from_millis(latency_ms),
+            replication_lag: Duration::from_millis(replication_lag_ms),
             device_code_interval_secs: device_code_interval,
             ..KnobSettings::default()
         },

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use time::OffsetDateTime;
 
+use crate::faults::{Fault, InjectedFault};
 use crate::state::TenantState;
 
 /// Which simulated service answered.
@@ -53,7 +54,7 @@ pub struct RequestLogEntry {
     pub path: String,
     /// The query string, if any (without `?`).
     pub query: Option<String>,
-    /// The response status.
+    /// The response status; 0 when the connection was dropped without a response (see `fault`).
     pub status: u16,
     /// When the request arrived.
     pub started_at: OffsetDateTime,
@@ -67,6 +68,8 @@ pub struct RequestLogEntry {
     pub new_connection: bool,
     /// `HTTP/1.1` or `HTTP/2.0`.
     pub http_version: String,
+    /// The fault or throttling injected into this request by the `faults` or `rate_limits` knob, if any.
+    pub fault: Option<Fault>,
 }
 
 /// The request log of a tenant.
@@ -143,18 +146,27 @@ pub(crate) async fn log_and_delay(
         tokio::time::sleep(latency).await;
     }
     let response = next.run(request).await;
+    let fault = response
+        .extensions()
+        .get::<InjectedFault>()
+        .map(|injected| injected.0);
+    let status = match fault {
+        Some(Fault::DropConnection) => 0,
+        _ => response.status().as_u16(),
+    };
     state.request_log.push(RequestLogEntry {
         service,
         method,
         path,
         query,
-        status: response.status().as_u16(),
+        status,
         started_at,
         finished_at: OffsetDateTime::now_utc(),
         duration: started.elapsed(),
         connection_id: connection.id,
         new_connection: connection.new,
         http_version,
+        fault,
     });
     response
 }

@@ -15,6 +15,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::faults::{DropConnection, inject_faults};
 use crate::request_log::{ConnectionInfo, Service, log_and_delay};
 use crate::state::TenantState;
 
@@ -73,13 +74,19 @@ async fn graph_not_found(uri: Uri) -> Response {
         .into_response()
 }
 
-/// The router of each service, wrapped in the shared request-log and latency layer.
+/// The router of each service, wrapped in the fault-injection layer and, outside it, the shared
+/// request-log and latency layer (so faulted requests are delayed and logged like the others).
 pub(crate) fn routers(state: &Arc<TenantState>) -> [(Service, Router); 3] {
     let layered = |service: Service, router: Router| {
-        router.layer(axum::middleware::from_fn_with_state(
-            (Arc::clone(state), service),
-            log_and_delay,
-        ))
+        router
+            .layer(axum::middleware::from_fn_with_state(
+                (Arc::clone(state), service),
+                inject_faults,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                (Arc::clone(state), service),
+                log_and_delay,
+            ))
     };
     [
         (
@@ -153,18 +160,42 @@ async fn accept_loop(
                 return;
             };
             let requests = Arc::new(AtomicU64::new(0));
+            // Set when a response carries the `DropConnection` marker of an injected fault: the
+            // connection is then closed without writing that response.
+            let drop_now = Arc::new(tokio::sync::Notify::new());
+            let drop_signal = Arc::clone(&drop_now);
+            // Dropped when this task ends, which wakes the request futures parked below (HTTP/2 runs
+            // them on tasks of their own, which would otherwise outlive the connection).
+            let (closed_tx, closed_rx) = tokio::sync::watch::channel(());
             let service = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
                     let first = requests.fetch_add(1, Ordering::Relaxed) == 0;
                     request
                         .extensions_mut()
                         .insert(ConnectionInfo { id, new: first });
-                    router.clone().oneshot(request.map(axum::body::Body::new))
+                    let router = router.clone();
+                    let drop_signal = Arc::clone(&drop_signal);
+                    let mut closed = closed_rx.clone();
+                    async move {
+                        let response = router.oneshot(request.map(axum::body::Body::new)).await?;
+                        if response.extensions().get::<DropConnection>().is_some() {
+                            drop_signal.notify_one();
+                            // Never answer: wait until the connection is gone.
+                            let _ = closed.changed().await;
+                        }
+                        Ok::<_, std::convert::Infallible>(response)
+                    }
                 },
             );
-            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            // Dropping the connection future closes the TLS stream and its socket without a response
+            // (and without a TLS close_notify), as a crashed front end or a network cut would.
+            tokio::select! {
+                _ = connection => {}
+                () = drop_now.notified() => {}
+            }
+            drop(closed_tx);
         });
     }
 }

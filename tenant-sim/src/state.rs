@@ -2,6 +2,7 @@
 
 use crate::directory::{Directory, SeededUsers};
 use crate::entra::sessions::Sessions;
+use crate::faults::RateWindows;
 use crate::knobs::Knobs;
 use crate::request_log::RequestLog;
 use crate::tokens::{AccessClaims, SigningKey, TokenError};
@@ -39,6 +40,8 @@ pub struct TenantState {
     pub users: SeededUsers,
     /// Device codes, authorization codes and refresh tokens in flight.
     pub(crate) sessions: Sessions,
+    /// The fixed windows of the `rate_limits` knob.
+    pub(crate) rate_windows: RateWindows,
 }
 
 impl TenantState {

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use tokio::task::JoinHandle;
 
-use crate::directory::{Directory, SeedOptions, SeededUsers};
+use serde_json::Value;
+
+use crate::directory::{Directory, DirectoryError, DirectoryObject, SeedOptions, SeededUsers};
 use crate::error::StartError;
 use crate::knobs::{KnobSettings, Knobs};
 use crate::request_log::RequestLog;
@@ -68,6 +70,7 @@ impl Tenant {
             signing_key,
             users,
             sessions: Default::default(),
+            rate_windows: Default::default(),
         });
         let tasks = crate::server::spawn(&state, listeners, tls.server_config);
         Ok(Tenant {
@@ -215,6 +218,149 @@ impl Tenant {
     pub fn expire_authorization_codes(&self) {
         crate::entra::authorize::expire_all(&self.state);
     }
+
+    /// Deletes a principal's active assignment of a directory role (by template or definition id), as
+    /// `DELETE /roleManagement/directory/roleAssignments/{id}` would. Tokens issued before keep their
+    /// `wids`. Returns whether an assignment was removed.
+    pub fn remove_role_assignment(&self, principal_id: &str, role_template_id: &str) -> bool {
+        let mut data = self.state.directory.write();
+        let Some(role_id) = data
+            .role_definition(role_template_id)
+            .map(|r| r.id().to_owned())
+        else {
+            return false;
+        };
+        let before = data.role_assignments.len();
+        data.role_assignments.retain(|a| {
+            !(same(a.str("principalId"), principal_id) && same(a.str("roleDefinitionId"), &role_id))
+        });
+        data.role_assignments.len() < before
+    }
+
+    /// Makes a principal's PIM-eligible directory role active, as a PIM activation does: an active
+    /// assignment appears (the eligibility stays). Tokens issued afterwards carry the role in `wids`.
+    /// Fails when the principal is not eligible for the role, or already holds it actively.
+    pub fn activate_eligible_role(
+        &self,
+        principal_id: &str,
+        role_template_id: &str,
+    ) -> Result<DirectoryObject, DirectoryError> {
+        let mut data = self.state.directory.write();
+        let eligible = data
+            .eligible_role_template_ids(principal_id)
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(role_template_id));
+        if !eligible {
+            return Err(DirectoryError::NotFound {
+                kind: "roleEligibility",
+                id: format!("{principal_id}/{role_template_id}"),
+            });
+        }
+        data.assign_directory_role(principal_id, role_template_id)
+    }
+
+    /// Removes the assignment of an app role (application permission, e.g. `Exchange.ManageAsApp`'s id)
+    /// to a service principal, as `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}` would. Tokens
+    /// issued before keep their `roles`. Returns whether one was removed.
+    pub fn remove_app_role_assignment(&self, principal_id: &str, app_role_id: &str) -> bool {
+        let mut data = self.state.directory.write();
+        let before = data.app_role_assignments.len();
+        data.app_role_assignments.retain(|a| {
+            !(same(a.str("principalId"), principal_id) && same(a.str("appRoleId"), app_role_id))
+        });
+        data.app_role_assignments.len() < before
+    }
+
+    /// Removes every delegated permission grant (`oAuth2PermissionGrant`, any consent type) of a client
+    /// service principal on a resource service principal. Returns how many were removed.
+    pub fn remove_delegated_grants(&self, client_sp_id: &str, resource_sp_id: &str) -> usize {
+        let mut data = self.state.directory.write();
+        let before = data.oauth2_permission_grants.len();
+        data.oauth2_permission_grants.retain(|g| {
+            !(same(g.str("clientId"), client_sp_id) && same(g.str("resourceId"), resource_sp_id))
+        });
+        before - data.oauth2_permission_grants.len()
+    }
+
+    /// Expires every certificate credential (`keyCredentials`) of the application with this appId: its
+    /// `endDateTime` moves to one day ago (and `startDateTime` before it), so Entra refuses client
+    /// assertions signed with it. Returns how many were changed.
+    pub fn expire_certificates(&self, app_id: &str) -> usize {
+        self.expire_key_credentials(app_id, None)
+    }
+
+    /// Expires one certificate credential, by `keyId`, of the application with this appId. Returns
+    /// whether it was found.
+    pub fn expire_certificate(&self, app_id: &str, key_id: &str) -> bool {
+        self.expire_key_credentials(app_id, Some(key_id)) > 0
+    }
+
+    fn expire_key_credentials(&self, app_id: &str, key_id: Option<&str>) -> usize {
+        let now = time::OffsetDateTime::now_utc();
+        let end = crate::directory::graph_timestamp(now - time::Duration::days(1));
+        let start = crate::directory::graph_timestamp(now - time::Duration::days(366));
+        let mut data = self.state.directory.write();
+        let Some(app) = data
+            .applications
+            .iter_mut()
+            .find(|a| same(a.str("appId"), app_id))
+        else {
+            return 0;
+        };
+        let Some(Value::Array(credentials)) = app.json.get_mut("keyCredentials") else {
+            return 0;
+        };
+        let mut changed = 0;
+        for credential in credentials.iter_mut().filter_map(Value::as_object_mut) {
+            let chosen = key_id
+                .is_none_or(|wanted| same(credential.get("keyId").and_then(Value::as_str), wanted));
+            if chosen {
+                credential.insert("endDateTime".to_owned(), Value::from(end.clone()));
+                credential.insert("startDateTime".to_owned(), Value::from(start.clone()));
+                changed += 1;
+            }
+        }
+        changed
+    }
+
+    /// How many objects of each kind the directory holds now.
+    pub fn object_counts(&self) -> ObjectCounts {
+        let data = self.state.directory.read();
+        ObjectCounts {
+            users: data.users.len(),
+            applications: data.applications.len(),
+            service_principals: data.service_principals.len(),
+            role_assignments: data.role_assignments.len(),
+            role_eligibilities: data.role_eligibilities.len(),
+            app_role_assignments: data.app_role_assignments.len(),
+            oauth2_permission_grants: data.oauth2_permission_grants.len(),
+        }
+    }
+}
+
+/// How many objects of each kind a directory holds ([`Tenant::object_counts`]); compare two counts to
+/// see what a run created or deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ObjectCounts {
+    /// Users.
+    pub users: usize,
+    /// Applications.
+    pub applications: usize,
+    /// Service principals (Microsoft's first-party ones included).
+    pub service_principals: usize,
+    /// Active directory role assignments.
+    pub role_assignments: usize,
+    /// Eligible (PIM) role assignments.
+    pub role_eligibilities: usize,
+    /// App role assignments (application permissions granted).
+    pub app_role_assignments: usize,
+    /// Delegated permission grants.
+    pub oauth2_permission_grants: usize,
+}
+
+/// Whether an optional id equals another, ignoring ASCII case (GUIDs).
+fn same(value: Option<&str>, wanted: &str) -> bool {
+    value.is_some_and(|v| v.eq_ignore_ascii_case(wanted))
 }
 
 impl Drop for Tenant {
