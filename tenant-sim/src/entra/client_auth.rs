@@ -217,6 +217,26 @@ fn verify_assertion(
             ),
         ));
     };
+    // A key credential outside its startDateTime..endDateTime is refused like a missing key
+    // (AADSTS700027); the reason's wording is ours.
+    let now_utc = OffsetDateTime::now_utc();
+    let expired = certificate.end.is_some_and(|end| end < now_utc);
+    let not_yet = certificate.start.is_some_and(|start| start > now_utc);
+    if expired || not_yet {
+        let show = |t: Option<OffsetDateTime>| {
+            t.map(crate::directory::graph_timestamp).unwrap_or_default()
+        };
+        return Err(invalid_client(
+            700027,
+            format!(
+                "Client assertion contains an invalid signature. [Reason - The key used is {}., Thumbprint of key used by client: '{}', Found key 'Start={}, End={}']",
+                if expired { "expired" } else { "not yet valid" },
+                hex(&thumbprint),
+                show(certificate.start),
+                show(certificate.end)
+            ),
+        ));
+    }
     let (_, parsed) =
         x509_parser::parse_x509_certificate(&certificate.der).map_err(|_| malformed())?;
     let key = DecodingKey::from_rsa_der(&parsed.public_key().subject_public_key.data);
