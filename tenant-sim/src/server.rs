@@ -5,11 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
-use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use serde_json::json;
-use time::OffsetDateTime;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
@@ -50,28 +46,9 @@ impl Listeners {
     }
 }
 
-/// The Graph router. Issue #4 replaces this placeholder with `crate::graph::router(state)`.
+/// The Graph router (`/v1.0/…`, `$batch`).
 fn graph_router(state: Arc<TenantState>) -> Router {
-    Router::new().fallback(graph_not_found).with_state(state)
-}
-
-async fn graph_not_found(uri: Uri) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(json!({
-            "error": {
-                "code": "Request_ResourceNotFound",
-                "message": format!("Resource not found for the segment '{}'.", uri.path().rsplit('/').next().unwrap_or_default()),
-                "innerError": {
-                    "date": crate::directory::graph_timestamp(OffsetDateTime::now_utc()).trim_end_matches('Z'),
-                    "request-id": request_id,
-                    "client-request-id": request_id,
-                }
-            }
-        })),
-    )
-        .into_response()
+    crate::graph::router(state)
 }
 
 /// The router of each service, wrapped in the fault-injection layer and, outside it, the shared

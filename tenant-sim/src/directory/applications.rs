@@ -225,29 +225,12 @@ impl DirectoryData {
         application_id: &str,
         der: &[u8],
     ) -> Result<Map<String, Value>, DirectoryError> {
-        let (_, cert) = x509_parser::parse_x509_certificate(der).map_err(|_| {
-            DirectoryError::Invalid(
-                "Invalid certificate: key value is invalid certificate".to_owned(),
-            )
-        })?;
-        let subject = cert.subject().to_string();
-        let start = cert.validity().not_before.to_datetime();
-        let end = cert.validity().not_after.to_datetime();
-        let key_id = new_object_id();
-        let thumbprint = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, der);
-        let credential = object([
-            (
-                "customKeyIdentifier",
-                json!(STANDARD.encode(thumbprint.as_ref())),
-            ),
-            ("displayName", json!(subject)),
-            ("endDateTime", json!(graph_timestamp(end))),
-            ("key", Value::Null),
-            ("keyId", json!(key_id)),
-            ("startDateTime", json!(graph_timestamp(start))),
-            ("type", json!("AsymmetricX509Cert")),
-            ("usage", json!("Verify")),
-        ]);
+        let credential = key_credential_from_der(der, &Map::new())?;
+        let key_id = credential
+            .get("keyId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let app = self.application_mut(application_id)?;
         let list = app
             .json
@@ -260,6 +243,165 @@ impl DirectoryData {
         }
         self.credentials.certificates.insert(key_id, der.to_vec());
         Ok(credential)
+    }
+
+    /// Turns `keyCredentials` as a client sends them (each with `key`, base64 DER) into what the
+    /// directory stores: `key` blanked, `keyId`, dates, `displayName` and `customKeyIdentifier` defaulted
+    /// from the certificate, the DER kept in the side table. The whole collection is replaced, as a PATCH
+    /// replaces it; the DER of credentials that are gone is forgotten.
+    pub fn set_key_credentials(
+        &mut self,
+        application_id: &str,
+        given: &[Value],
+    ) -> Result<(), DirectoryError> {
+        let mut stored = Vec::with_capacity(given.len());
+        let mut ders = Vec::with_capacity(given.len());
+        for entry in given {
+            let entry = entry.as_object().cloned().unwrap_or_default();
+            let der = entry
+                .get("key")
+                .and_then(Value::as_str)
+                .and_then(|key| STANDARD.decode(key).ok())
+                .ok_or_else(|| {
+                    DirectoryError::Invalid(
+                        "Invalid certificate: key value is invalid certificate".to_owned(),
+                    )
+                })?;
+            let credential = key_credential_from_der(&der, &entry)?;
+            let key_id = credential
+                .get("keyId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if ders.iter().any(|(known, _)| *known == key_id) {
+                // Wording is ours: two credentials of one application cannot share a keyId.
+                return Err(DirectoryError::Invalid(format!(
+                    "keyCredentials contain the keyId '{key_id}' more than once."
+                )));
+            }
+            ders.push((key_id, der));
+            stored.push(Value::Object(credential));
+        }
+        let app = self.application_mut(application_id)?;
+        let old: Vec<String> = app
+            .array("keyCredentials")
+            .iter()
+            .filter_map(|c| c.get("keyId").and_then(Value::as_str))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        app.json
+            .insert("keyCredentials".to_owned(), Value::Array(stored));
+        for key_id in old {
+            self.credentials.certificates.remove(&key_id);
+        }
+        for (key_id, der) in ders {
+            self.credentials.certificates.insert(key_id, der);
+        }
+        Ok(())
+    }
+
+    /// The DER of a certificate credential, by `keyId` (to answer `$select=keyCredentials`).
+    pub fn certificate_der(&self, key_id: &str) -> Option<&[u8]> {
+        self.credentials
+            .certificates
+            .get(&key_id.to_ascii_lowercase())
+            .or_else(|| self.credentials.certificates.get(key_id))
+            .map(Vec::as_slice)
+    }
+
+    /// Applies a `PATCH` body to an application: collections and scalars are replaced whole, complex
+    /// values (`web`, `api`…) are merged property by property (OData PATCH), `keyCredentials` go through
+    /// [`Self::set_key_credentials`]. The body must have been validated.
+    pub fn patch_application(
+        &mut self,
+        application_id: &str,
+        body: &Map<String, Value>,
+    ) -> Result<(), DirectoryError> {
+        if let Some(keys) = body.get("keyCredentials") {
+            let keys = keys.as_array().cloned().unwrap_or_default();
+            self.set_key_credentials(application_id, &keys)?;
+        }
+        let app = self.application_mut(application_id)?;
+        merge_patch(&mut app.json, body, &["keyCredentials"]);
+        Ok(())
+    }
+
+    /// Applies a `PATCH` body to a service principal (see [`Self::patch_application`]).
+    pub fn patch_service_principal(
+        &mut self,
+        id: &str,
+        body: &Map<String, Value>,
+    ) -> Result<(), DirectoryError> {
+        let sp = self
+            .service_principals
+            .iter_mut()
+            .find(|s| s.id().eq_ignore_ascii_case(id))
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "servicePrincipal",
+                id: id.to_owned(),
+            })?;
+        merge_patch(&mut sp.json, body, &[]);
+        Ok(())
+    }
+
+    /// Deletes an application and, as Entra does, its service principal with everything that hangs on it.
+    pub fn remove_application(&mut self, id: &str) -> Result<DirectoryObject, DirectoryError> {
+        let index = self
+            .applications
+            .iter()
+            .position(|a| a.id().eq_ignore_ascii_case(id))
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "application",
+                id: id.to_owned(),
+            })?;
+        let app = self.applications.remove(index);
+        for credential in app
+            .array("keyCredentials")
+            .iter()
+            .chain(app.array("passwordCredentials"))
+        {
+            if let Some(key_id) = credential.get("keyId").and_then(Value::as_str) {
+                self.credentials
+                    .certificates
+                    .remove(&key_id.to_ascii_lowercase());
+                self.credentials.secret_hashes.remove(key_id);
+            }
+        }
+        self.owners.remove(&app.id().to_ascii_lowercase());
+        let sp = app
+            .str("appId")
+            .and_then(|app_id| self.service_principal_by_app_id(app_id))
+            .map(|sp| sp.id().to_owned());
+        if let Some(sp) = sp {
+            self.remove_service_principal(&sp)?;
+        }
+        Ok(app)
+    }
+
+    /// Deletes a service principal with its directory role assignments, the app role assignments it holds
+    /// or grants, and the delegated grants where it is client or resource.
+    pub fn remove_service_principal(
+        &mut self,
+        id: &str,
+    ) -> Result<DirectoryObject, DirectoryError> {
+        let index = self
+            .service_principals
+            .iter()
+            .position(|s| s.id().eq_ignore_ascii_case(id))
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "servicePrincipal",
+                id: id.to_owned(),
+            })?;
+        let sp = self.service_principals.remove(index);
+        let is = |value: Option<&str>| value.is_some_and(|v| v.eq_ignore_ascii_case(sp.id()));
+        self.role_assignments.retain(|a| !is(a.str("principalId")));
+        self.role_eligibilities
+            .retain(|a| !is(a.str("principalId")));
+        self.app_role_assignments
+            .retain(|a| !is(a.str("principalId")) && !is(a.str("resourceId")));
+        self.oauth2_permission_grants
+            .retain(|g| !is(g.str("clientId")) && !is(g.str("resourceId")));
+        Ok(sp)
     }
 
     /// Records the DER of a certificate credential whose `keyId` Graph wrote into an application's
@@ -492,5 +634,69 @@ impl DirectoryData {
                         .is_some_and(|n| n.trim_end_matches('/').eq_ignore_ascii_case(wanted))
                 })
         })
+    }
+}
+
+/// The `keyCredential` Graph stores for a certificate: what the client gave (`displayName`, dates,
+/// `customKeyIdentifier`, `keyId`, `type`, `usage`), the rest from the certificate, `key` blanked.
+fn key_credential_from_der(
+    der: &[u8],
+    given: &Map<String, Value>,
+) -> Result<Map<String, Value>, DirectoryError> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).map_err(|_| {
+        DirectoryError::Invalid("Invalid certificate: key value is invalid certificate".to_owned())
+    })?;
+    let subject = cert.subject().to_string();
+    let start = cert.validity().not_before.to_datetime();
+    let end = cert.validity().not_after.to_datetime();
+    let thumbprint = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, der);
+    let given_or = |key: &str, default: Value| match given.get(key) {
+        Some(value) if !value.is_null() => value.clone(),
+        _ => default,
+    };
+    let key_id = given
+        .get("keyId")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_else(new_object_id);
+    Ok(object([
+        (
+            "customKeyIdentifier",
+            given_or(
+                "customKeyIdentifier",
+                json!(STANDARD.encode(thumbprint.as_ref())),
+            ),
+        ),
+        ("displayName", given_or("displayName", json!(subject))),
+        (
+            "endDateTime",
+            given_or("endDateTime", json!(graph_timestamp(end))),
+        ),
+        ("key", Value::Null),
+        ("keyId", json!(key_id)),
+        (
+            "startDateTime",
+            given_or("startDateTime", json!(graph_timestamp(start))),
+        ),
+        ("type", given_or("type", json!("AsymmetricX509Cert"))),
+        ("usage", given_or("usage", json!("Verify"))),
+    ]))
+}
+
+/// OData `PATCH`: each given property replaces the stored one, except complex values (JSON objects) on
+/// both sides, which are merged recursively. Keys in `skip` are left alone (handled by the caller).
+fn merge_patch(target: &mut Map<String, Value>, patch: &Map<String, Value>, skip: &[&str]) {
+    for (key, value) in patch {
+        if key.starts_with('@') || key.contains("@odata.") || skip.contains(&key.as_str()) {
+            continue;
+        }
+        match (target.get_mut(key), value) {
+            (Some(Value::Object(existing)), Value::Object(given)) => {
+                merge_patch(existing, given, &[]);
+            }
+            _ => {
+                target.insert(key.clone(), value.clone());
+            }
+        }
     }
 }

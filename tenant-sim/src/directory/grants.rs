@@ -1,11 +1,11 @@
 //! Permission grants: app role assignments (application permissions) and delegated permission grants.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use crate::directory::users::guid;
 use crate::directory::{DirectoryData, DirectoryError, DirectoryObject, graph_timestamp, object};
+use crate::graph::ids;
 
 /// Who a delegated permission grant applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,33 +26,31 @@ impl ConsentType {
     }
 }
 
-fn guid_b64(text: &str) -> String {
-    match uuid::Uuid::parse_str(text) {
-        Ok(id) => URL_SAFE_NO_PAD.encode(id.to_bytes_le()),
-        Err(_) => URL_SAFE_NO_PAD.encode(text.as_bytes()),
-    }
-}
-
 fn same(a: Option<&str>, b: &str) -> bool {
     a.is_some_and(|a| a.eq_ignore_ascii_case(b))
 }
 
 impl DirectoryData {
-    /// Grants an application permission: an app role of `resource_sp_id` assigned to the service
-    /// principal `principal_id`. A duplicate is refused as Graph refuses it.
+    /// Grants an application permission: an app role of `resource_sp_id` assigned to `principal_id` (a
+    /// service principal, or a user). A duplicate is refused as Graph refuses it.
     pub fn grant_app_role(
         &mut self,
         principal_id: &str,
         resource_sp_id: &str,
         app_role_id: &str,
     ) -> Result<DirectoryObject, DirectoryError> {
-        let principal = self
-            .service_principal(principal_id)
-            .ok_or_else(|| DirectoryError::NotFound {
-                kind: "servicePrincipal",
-                id: principal_id.to_owned(),
-            })?
-            .clone();
+        let (principal, principal_type) = match self.service_principal(principal_id) {
+            Some(sp) => (sp.clone(), "ServicePrincipal"),
+            None => (
+                self.user(principal_id)
+                    .ok_or_else(|| DirectoryError::NotFound {
+                        kind: "principal",
+                        id: principal_id.to_owned(),
+                    })?
+                    .clone(),
+                "User",
+            ),
+        };
         let resource = self
             .service_principal(resource_sp_id)
             .ok_or_else(|| DirectoryError::NotFound {
@@ -79,15 +77,13 @@ impl DirectoryData {
                 "Permission being assigned already exists on the object".to_owned(),
             ));
         }
-        let mut suffix = [0u8; 16];
-        aws_lc_rs::rand::fill(&mut suffix).expect("the system random generator failed");
         let assignment = DirectoryObject::new(object([
             (
                 "id",
-                json!(format!(
-                    "{}{}",
-                    guid_b64(principal_id),
-                    URL_SAFE_NO_PAD.encode(suffix)
+                json!(ids::app_role_assignment_id(
+                    guid(principal.id()),
+                    guid(resource.id()),
+                    guid(app_role_id)
                 )),
             ),
             ("appRoleId", json!(app_role_id.to_ascii_lowercase())),
@@ -98,7 +94,7 @@ impl DirectoryData {
             ("deletedDateTime", Value::Null),
             ("principalDisplayName", json!(principal.str("displayName"))),
             ("principalId", json!(principal.id())),
-            ("principalType", json!("ServicePrincipal")),
+            ("principalType", json!(principal_type)),
             ("resourceDisplayName", json!(resource.str("displayName"))),
             ("resourceId", json!(resource.id())),
         ]));
@@ -209,11 +205,10 @@ impl DirectoryData {
                 Ok(grant.clone())
             }
             None => {
-                let id = format!(
-                    "{}{}{}",
-                    guid_b64(client_sp_id),
-                    guid_b64(resource_sp_id),
-                    principal_id.map(guid_b64).unwrap_or_default()
+                let id = ids::oauth2_permission_grant_id(
+                    guid(client_sp_id),
+                    guid(resource_sp_id),
+                    principal_id.map(guid),
                 );
                 let grant = DirectoryObject::new(object([
                     ("id", json!(id)),
@@ -263,5 +258,137 @@ impl DirectoryData {
             }
         }
         scopes
+    }
+
+    /// App role assignments on the resource `resource_sp_id` (`appRoleAssignedTo`).
+    pub fn app_role_assignments_to(&self, resource_sp_id: &str) -> Vec<&DirectoryObject> {
+        self.app_role_assignments
+            .iter()
+            .filter(|a| same(a.str("resourceId"), resource_sp_id))
+            .collect()
+    }
+
+    /// App role assignments held by `principal_id` (`appRoleAssignments`).
+    pub fn app_role_assignments_of(&self, principal_id: &str) -> Vec<&DirectoryObject> {
+        self.app_role_assignments
+            .iter()
+            .filter(|a| same(a.str("principalId"), principal_id))
+            .collect()
+    }
+
+    /// Removes the app role assignment `assignment_id` on the resource `resource_sp_id` (or held by it, as
+    /// `DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}` does).
+    pub fn remove_app_role_assignment(
+        &mut self,
+        sp_id: &str,
+        assignment_id: &str,
+    ) -> Result<DirectoryObject, DirectoryError> {
+        let index = self
+            .app_role_assignments
+            .iter()
+            .position(|a| {
+                a.id() == assignment_id
+                    && (same(a.str("resourceId"), sp_id) || same(a.str("principalId"), sp_id))
+            })
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "appRoleAssignment",
+                id: assignment_id.to_owned(),
+            })?;
+        Ok(self.app_role_assignments.remove(index))
+    }
+
+    /// Creates a delegated permission grant as `POST /oauth2PermissionGrants` does: one grant per client,
+    /// resource, consent type (and principal); a second one is a conflict, not a widening.
+    pub fn create_delegated_grant(
+        &mut self,
+        client_sp_id: &str,
+        resource_sp_id: &str,
+        consent_type: ConsentType,
+        principal_id: Option<&str>,
+        scope: &str,
+    ) -> Result<DirectoryObject, DirectoryError> {
+        for id in [client_sp_id, resource_sp_id] {
+            if self.service_principal(id).is_none() {
+                return Err(DirectoryError::NotFound {
+                    kind: "servicePrincipal",
+                    id: id.to_owned(),
+                });
+            }
+        }
+        if let Some(user) = principal_id
+            && self.user(user).is_none()
+        {
+            return Err(DirectoryError::NotFound {
+                kind: "user",
+                id: user.to_owned(),
+            });
+        }
+        if self
+            .oauth2_permission_grant(client_sp_id, resource_sp_id, consent_type, principal_id)
+            .is_some()
+        {
+            return Err(DirectoryError::Conflict(
+                "Permission entry already exists.".to_owned(),
+            ));
+        }
+        let client = self
+            .service_principal(client_sp_id)
+            .map(|s| s.id().to_owned());
+        let resource = self
+            .service_principal(resource_sp_id)
+            .map(|s| s.id().to_owned());
+        let (client, resource) = (client.unwrap_or_default(), resource.unwrap_or_default());
+        let grant = DirectoryObject::new(object([
+            (
+                "id",
+                json!(ids::oauth2_permission_grant_id(
+                    guid(&client),
+                    guid(&resource),
+                    principal_id.map(guid)
+                )),
+            ),
+            ("clientId", json!(client)),
+            ("consentType", json!(consent_type.as_str())),
+            (
+                "principalId",
+                principal_id.map_or(Value::Null, |p| json!(p.to_ascii_lowercase())),
+            ),
+            ("resourceId", json!(resource)),
+            ("scope", json!(scope)),
+        ]));
+        self.oauth2_permission_grants.push(grant.clone());
+        Ok(grant)
+    }
+
+    /// A delegated permission grant by id.
+    pub fn oauth2_permission_grant_by_id(&self, id: &str) -> Option<&DirectoryObject> {
+        self.oauth2_permission_grants.iter().find(|g| g.id() == id)
+    }
+
+    /// Replaces the `scope` of a delegated permission grant (`PATCH /oauth2PermissionGrants/{id}`).
+    pub fn set_grant_scope(&mut self, id: &str, scope: &str) -> Result<(), DirectoryError> {
+        let grant = self
+            .oauth2_permission_grants
+            .iter_mut()
+            .find(|g| g.id() == id)
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "oAuth2PermissionGrant",
+                id: id.to_owned(),
+            })?;
+        grant.json.insert("scope".to_owned(), json!(scope));
+        Ok(())
+    }
+
+    /// Removes a delegated permission grant.
+    pub fn remove_grant(&mut self, id: &str) -> Result<DirectoryObject, DirectoryError> {
+        let index = self
+            .oauth2_permission_grants
+            .iter()
+            .position(|g| g.id() == id)
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "oAuth2PermissionGrant",
+                id: id.to_owned(),
+            })?;
+        Ok(self.oauth2_permission_grants.remove(index))
     }
 }

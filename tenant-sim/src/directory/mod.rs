@@ -15,6 +15,7 @@ pub mod well_known;
 
 use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -123,6 +124,37 @@ pub struct DirectoryData {
     pub oauth2_permission_grants: Vec<DirectoryObject>,
     /// Secret hashes and certificate DER.
     pub credentials: CredentialStore,
+    /// Owners of applications: application object id (lowercase) → principal object ids (users or service
+    /// principals). Graph keeps owners as a relationship, not a property, so they live beside the JSON.
+    pub owners: HashMap<String, Vec<String>>,
+    /// When seeding finished: objects created until then have always existed and never lag.
+    pub seeded_at: tokio::time::Instant,
+}
+
+impl DirectoryData {
+    /// Whether `object` is visible to calls other than the one that created it, under replication lag
+    /// `lag`: seeded objects always are, new ones once `lag` has passed since they were written.
+    pub fn is_replicated(&self, object: &DirectoryObject, lag: Duration) -> bool {
+        object.created_at <= self.seeded_at || object.created_at.elapsed() >= lag
+    }
+
+    /// Records `principal_id` as an owner of the application `application_id`.
+    pub fn add_owner(&mut self, application_id: &str, principal_id: &str) {
+        let owners = self
+            .owners
+            .entry(application_id.to_ascii_lowercase())
+            .or_default();
+        if !owners.iter().any(|o| o.eq_ignore_ascii_case(principal_id)) {
+            owners.push(principal_id.to_ascii_lowercase());
+        }
+    }
+
+    /// Whether `principal_id` owns the application `application_id`.
+    pub fn owns(&self, application_id: &str, principal_id: &str) -> bool {
+        self.owners
+            .get(&application_id.to_ascii_lowercase())
+            .is_some_and(|owners| owners.iter().any(|o| o.eq_ignore_ascii_case(principal_id)))
+    }
 }
 
 /// The directory of one tenant: shared, lock-protected state.

@@ -194,6 +194,8 @@ pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers)
         app_role_assignments: Vec::new(),
         oauth2_permission_grants: Vec::new(),
         credentials: CredentialStore::default(),
+        owners: Default::default(),
+        seeded_at: tokio::time::Instant::now(),
     };
 
     let global_admin = data.add_user(&format!("admin@{domain}"), "Global Admin");
@@ -258,6 +260,7 @@ pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers)
         data.grant_delegated_scopes(&cli, &graph, ConsentType::AllPrincipals, None, &scopes)?;
     }
 
+    data.seeded_at = tokio::time::Instant::now();
     let users = SeededUsers {
         global_admin: seeded_user(&data, &global_admin),
         application_admin: seeded_user(&data, &application_admin),

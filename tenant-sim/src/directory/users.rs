@@ -1,7 +1,5 @@
 //! Users and their directory roles: active assignments and eligible (PIM) ones.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -33,18 +31,9 @@ pub(crate) fn built_in_role_definitions() -> Vec<DirectoryObject> {
         .collect()
 }
 
-/// The id Graph gives a role assignment: base64url of the role definition GUID (little-endian bytes),
-/// then of the principal GUID, then `-1` (decoded from Microsoft's documentation samples).
-fn role_assignment_id(role_definition_id: &str, principal_id: &str) -> String {
-    let guid_part = |text: &str| match uuid::Uuid::parse_str(text) {
-        Ok(id) => URL_SAFE_NO_PAD.encode(id.to_bytes_le()),
-        Err(_) => URL_SAFE_NO_PAD.encode(text.as_bytes()),
-    };
-    format!(
-        "{}{}-1",
-        guid_part(role_definition_id),
-        guid_part(principal_id)
-    )
+/// A GUID as text, or the nil GUID for text that is not one (ids of seeded and created objects always are).
+pub(crate) fn guid(text: &str) -> uuid::Uuid {
+    uuid::Uuid::try_parse(text).unwrap_or_default()
 }
 
 impl DirectoryData {
@@ -134,7 +123,13 @@ impl DirectoryData {
             ));
         }
         let assignment = DirectoryObject::new(object([
-            ("id", json!(role_assignment_id(&role_id, principal_id))),
+            (
+                "id",
+                json!(crate::graph::ids::role_assignment_id(
+                    guid(&role_id),
+                    guid(principal_id)
+                )),
+            ),
             ("roleDefinitionId", json!(role_id)),
             ("principalId", json!(principal_id.to_ascii_lowercase())),
             ("directoryScopeId", json!("/")),
@@ -216,5 +211,23 @@ impl DirectoryData {
         self.active_role_template_ids(principal_id)
             .iter()
             .any(|held| template_ids.iter().any(|t| t.eq_ignore_ascii_case(held)))
+    }
+
+    /// A role assignment by id.
+    pub fn role_assignment(&self, id: &str) -> Option<&DirectoryObject> {
+        self.role_assignments.iter().find(|a| a.id() == id)
+    }
+
+    /// Removes a role assignment (`DELETE /roleManagement/directory/roleAssignments/{id}`).
+    pub fn remove_role_assignment(&mut self, id: &str) -> Result<DirectoryObject, DirectoryError> {
+        let index = self
+            .role_assignments
+            .iter()
+            .position(|a| a.id() == id)
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "roleAssignment",
+                id: id.to_owned(),
+            })?;
+        Ok(self.role_assignments.remove(index))
     }
 }

@@ -49,13 +49,21 @@ pub(crate) async fn token(
     }
 }
 
-/// Looks a client up; AADSTS700016 when this tenant does not know it.
+/// Looks a client up; AADSTS700016 when this tenant does not know it (or not yet, under replication lag).
 pub(crate) fn lookup_client(
     state: &TenantState,
     client_id: &str,
 ) -> Result<ClientRegistration, EntraError> {
+    let lag = state.knobs.get().replication_lag;
     let data = state.directory.read();
-    data.client_registration(client_id).ok_or_else(|| {
+    // An application created less than the replication lag ago is not known to the sign-in service yet
+    // (reference §3: AADSTS700016 right after creating an app).
+    let replicated = data
+        .application_by_app_id(client_id)
+        .is_none_or(|app| data.is_replicated(app, lag));
+    data.client_registration(client_id)
+        .filter(|_| replicated)
+        .ok_or_else(|| {
         EntraError::new(
             StatusCode::BAD_REQUEST,
             "unauthorized_client",

@@ -1,9 +1,9 @@
 //! Microsoft Graph v1.0 as tenant-sim serves it (issue #4).
 //!
-//! This module holds the parts of Graph that do not depend on the server or the directory state, each a
-//! pure, unit-tested building block; the HTTP handlers (applications, service principals, app role
-//! assignments, delegated grants, role management, organization, `me`) and the router that mounts them
-//! under `/v1.0` come in the wiring step and use these pieces:
+//! [`router`] serves `/v1.0/…`: [`request`] authenticates each call and carries it to the handlers
+//! ([`applications`], [`service_principals`] with app role assignments, [`delegated_grants`],
+//! [`role_management`], [`organization`], [`me`]) and `$batch`, which runs each item through the same
+//! router. The handlers are built from pure, unit-tested pieces:
 //!
 //! | module | concept | what a handler takes from it |
 //! |---|---|---|
@@ -23,9 +23,19 @@
 //! reported publicly (with the issue's URL), or, where no source gave Graph's wording, a message of ours
 //! marked as such.
 
+pub mod applications;
 pub mod authz;
 pub mod batch;
+pub mod delegated_grants;
 pub mod error;
 pub mod ids;
+pub mod me;
 pub mod odata;
+pub mod organization;
+pub mod request;
+pub mod role_management;
+mod router;
 pub mod schema;
+pub mod service_principals;
+
+pub use crate::graph::router::router;

@@ -182,6 +182,27 @@ pub const ROLE_ELIGIBILITY_SCHEDULE_INSTANCES: EntitySet = EntitySet {
     ],
 };
 
+/// `/roleManagement/directory/roleAssignmentScheduleInstances`
+/// (<https://learn.microsoft.com/en-us/graph/api/rbacapplication-list-roleassignmentscheduleinstances>).
+pub const ROLE_ASSIGNMENT_SCHEDULE_INSTANCES: EntitySet = EntitySet {
+    type_name: "unifiedRoleAssignmentScheduleInstance",
+    resource: "UnifiedRoleAssignmentScheduleInstance",
+    filterable: &[
+        eq("id"),
+        eq("principalId"),
+        eq("roleDefinitionId"),
+        eq("directoryScopeId"),
+        eq("assignmentType"),
+    ],
+};
+
+/// `/me/memberOf` and `/me/transitiveMemberOf` (<https://learn.microsoft.com/en-us/graph/api/user-list-memberof>).
+pub const MEMBER_OF: EntitySet = EntitySet {
+    type_name: "directoryObject",
+    resource: "DirectoryObject",
+    filterable: &[eq("id"), eq_and_starts_with("displayName")],
+};
+
 /// `/organization` and other small sets that nothing filters.
 pub const ORGANIZATION: EntitySet = EntitySet {
     type_name: "organization",
