@@ -161,10 +161,13 @@ pub struct RateLimit {
     pub window: Duration,
 }
 
+/// A rate limit's identity: its service, allowance and window.
+type RateKey = (Service, u32, Duration);
+
 /// The fixed windows of the rate limits: when each started and how many requests it let through.
 #[derive(Debug, Default)]
 pub(crate) struct RateWindows {
-    windows: Mutex<HashMap<(Service, u32, Duration), (Instant, u32)>>,
+    windows: Mutex<HashMap<RateKey, (Instant, u32)>>,
 }
 
 impl RateWindows {
