@@ -3,7 +3,7 @@
 //!
 //! **Microsoft does not document this endpoint**: it is internal to the module (which is documented at
 //! <https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2>) and known from public
-//! code and write-ups (e.g. <https://michev.info/blog/post/5925>, Prowler, Monkey365, ScubaGear). The
+//! code and write-ups (e.g. <https://michev.info/blog/post/5822/all-you-need-to-know-about-exchange-online-admin-api-or-how-to-run-cmdlets-without-powershell>, Prowler, Monkey365, ScubaGear). The
 //! simulator serves what the connector's Test connection needs:
 //!
 //! - body `{"CmdletInput":{"CmdletName":"Get-OrganizationConfig","Parameters":{}}}` or
