@@ -139,7 +139,8 @@ async fn a_rate_limit_throttles_with_retry_after_and_a_client_that_waits_gets_th
         rate_limits: vec![RateLimit {
             service: Service::Exchange,
             max_requests: 2,
-            window: Duration::from_secs(1),
+            // Two seconds, so that a slow machine still sends three requests in one window.
+            window: Duration::from_secs(2),
         }],
         ..KnobSettings::default()
     })
@@ -155,7 +156,10 @@ async fn a_rate_limit_throttles_with_retry_after_and_a_client_that_waits_gets_th
     let answer = invoke(&tenant, Some(&token), "Get-OrganizationConfig").await;
     exchange_error(&answer, 429, "TooManyRequests");
     let wait = retry_after(&answer.headers);
-    assert_eq!(wait, 1, "the window is one second");
+    assert!(
+        (1..=2).contains(&wait),
+        "the seconds left in the window: {wait}"
+    );
     // The token endpoint is not limited.
     secret_token(&tenant, &app, EXCHANGE_SCOPE).await;
 
@@ -163,7 +167,7 @@ async fn a_rate_limit_throttles_with_retry_after_and_a_client_that_waits_gets_th
     tokio::time::sleep(Duration::from_secs(wait)).await;
     let answer = invoke(&tenant, Some(&token), "Get-OrganizationConfig").await;
     assert_eq!(answer.status, 200, "{}", answer.body);
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(10));
 
     let statuses: Vec<u16> = tenant
         .request_log()
