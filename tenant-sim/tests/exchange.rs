@@ -292,3 +292,20 @@ async fn unknown_cmdlets_and_bad_bodies_are_refused() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn a_token_from_a_certificate_assertion_works_as_the_connector_gets_it() {
+    let tenant = support::start().await;
+    let app = exchange_app(&tenant, READY);
+    let (status, body) = exchange_support::certificate_token_response(&tenant, &app).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap();
+    let claims = tenant
+        .state()
+        .verify_access_token(token, "https://outlook.office365.com")
+        .unwrap();
+    assert_eq!(claims.appidacr, "2");
+    let answer = invoke(&tenant, Some(token), "Get-AcceptedDomain").await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.headers.contains_key("request-id"));
+}
