@@ -1,0 +1,624 @@
+//! `/applications` as the connector uses it: create, find (by id, `appId`, `$filter`, `$select`, paging),
+//! `PATCH` with collection replacement, the `uniqueName` upsert, `addPassword` and certificates that
+//! Entra then accepts, delete with everything that hangs on it, who may write which app, and the bodies
+//! Graph refuses.
+
+#[path = "support/graph.rs"]
+mod graph;
+mod support;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use graph::{Graph, assert_denied, assert_graph_error, assert_not_found, id_of};
+use jsonwebtoken::Algorithm;
+use serde_json::{Value, json};
+use support::{TestCertificate, Thumbprint};
+use tenant_sim::Tenant;
+use tenant_sim::directory::well_known::{
+    EXCHANGE_ADMINISTRATOR, MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_RESOURCE,
+};
+
+const USER_READ: &str = "e1fe6dd8-ba31-4d61-89e7-88639da4683d";
+const EXCHANGE_ONLINE_APP_ID: &str = "00000002-0000-0ff1-ce00-000000000000";
+const MANAGE_AS_APP: &str = "dc50a0fb-09a3-484d-be87-e023b12c6440";
+
+async fn as_user(tenant: &Tenant, user: &tenant_sim::SeededUser) -> Graph {
+    Graph::new(
+        tenant,
+        Some(graph::user_token(tenant, graph::upn(user)).await),
+    )
+}
+
+async fn admin(tenant: &Tenant) -> Graph {
+    as_user(tenant, &tenant.users().global_admin.clone()).await
+}
+
+fn connector_app_body(name: &str) -> Value {
+    json!({
+        "displayName": name,
+        "signInAudience": "AzureADMyOrg",
+        "tags": ["managed-by-connector"],
+        "requiredResourceAccess": [
+            {"resourceAppId": MICROSOFT_GRAPH_APP_ID, "resourceAccess": [{"id": USER_READ, "type": "Scope"}]},
+            {"resourceAppId": EXCHANGE_ONLINE_APP_ID, "resourceAccess": [{"id": MANAGE_AS_APP, "type": "Role"}]}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn creating_an_application_returns_the_full_object_with_server_set_ids() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let created = graph
+        .post("/applications", connector_app_body("Identity sync"))
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let app = &created.body;
+    assert_eq!(
+        app["@odata.context"],
+        "https://graph.microsoft.com/v1.0/$metadata#applications/$entity"
+    );
+    uuid::Uuid::parse_str(app["id"].as_str().unwrap()).unwrap();
+    uuid::Uuid::parse_str(app["appId"].as_str().unwrap()).unwrap();
+    assert_ne!(app["id"], app["appId"]);
+    assert_eq!(app["publisherDomain"], "contoso.onmicrosoft.com");
+    assert!(app["createdDateTime"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(app["signInAudience"], "AzureADMyOrg");
+    assert_eq!(app["keyCredentials"], json!([]));
+    assert_eq!(app["passwordCredentials"], json!([]));
+    assert_eq!(
+        app["requiredResourceAccess"][1]["resourceAppId"],
+        EXCHANGE_ONLINE_APP_ID
+    );
+    assert_eq!(app["web"]["redirectUris"], json!([]));
+
+    // Without signInAudience Graph picks its own default (reference §1).
+    let bare = graph
+        .post("/applications", json!({"displayName": "bare"}))
+        .await;
+    assert_eq!(
+        bare.body["signInAudience"],
+        "AzureADandPersonalMicrosoftAccount"
+    );
+
+    let missing_name = graph
+        .post("/applications", json!({"signInAudience": "AzureADMyOrg"}))
+        .await;
+    assert_graph_error(
+        &missing_name,
+        400,
+        "Request_BadRequest",
+        "Property displayName value is required but is empty or missing.",
+    );
+}
+
+#[tokio::test]
+async fn applications_are_found_by_id_app_id_and_filter_with_select_and_paging() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let first = graph
+        .post("/applications", connector_app_body("O'Brien's app"))
+        .await;
+    let second = graph
+        .post("/applications", connector_app_body("O'Brien's app"))
+        .await;
+    graph
+        .post("/applications", connector_app_body("Other"))
+        .await;
+    let (id, app_id) = (
+        id_of(&first),
+        first.body["appId"].as_str().unwrap().to_owned(),
+    );
+
+    let by_id = graph.get(&format!("/applications/{id}")).await;
+    assert_eq!(by_id.status, 200);
+    assert_eq!(by_id.body["appId"], app_id.as_str());
+    let by_app_id = graph.get(&format!("/applications(appId='{app_id}')")).await;
+    assert_eq!(by_app_id.status, 200, "{:#}", by_app_id.body);
+    assert_eq!(by_app_id.body["id"], id.as_str());
+
+    let unknown = "0d1f6b54-2a3c-4c3e-9a7f-3c1d2e4f5a6b";
+    assert_not_found(
+        &graph.get(&format!("/applications/{unknown}")).await,
+        unknown,
+    );
+    assert_not_found(
+        &graph
+            .get(&format!("/applications(appId='{unknown}')"))
+            .await,
+        unknown,
+    );
+
+    // displayName is not unique: the filter finds both, quotes doubled as OData wants.
+    let named = graph
+        .get("/applications?$filter=displayName%20eq%20'O''Brien''s%20app'&$select=id,displayName")
+        .await;
+    assert_eq!(named.status, 200, "{:#}", named.body);
+    assert_eq!(
+        named.body["@odata.context"],
+        "https://graph.microsoft.com/v1.0/$metadata#applications(id,displayName)"
+    );
+    let found: Vec<&Value> = named.body["value"].as_array().unwrap().iter().collect();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0], &json!({"id": id, "displayName": "O'Brien's app"}));
+    assert_eq!(found[1]["id"], second.body["id"]);
+
+    let by_filter = graph
+        .get(&format!("/applications?$filter=appId eq '{app_id}'"))
+        .await;
+    assert_eq!(by_filter.body["value"].as_array().unwrap().len(), 1);
+    let none = graph
+        .get(&format!("/applications?$filter=appId eq '{unknown}'"))
+        .await;
+    assert_eq!(none.status, 200);
+    assert_eq!(none.body["value"], json!([]));
+
+    // Paging: $top=2 of three, then the nextLink gives the rest.
+    let page = graph.get("/applications?$top=2&$select=id").await;
+    assert_eq!(page.body["value"].as_array().unwrap().len(), 2);
+    let next = page.body["@odata.nextLink"].as_str().expect("a next page");
+    let rest_path = next.split("/v1.0").nth(1).unwrap();
+    let rest = graph.get(rest_path).await;
+    assert_eq!(rest.body["value"].as_array().unwrap().len(), 1);
+    assert!(rest.body.get("@odata.nextLink").is_none());
+
+    let bad_select = graph.get("/applications?$select=nonsense").await;
+    assert_eq!(bad_select.status, 400);
+}
+
+#[tokio::test]
+async fn patch_replaces_collections_whole_and_answers_204() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let created = graph
+        .post("/applications", connector_app_body("patched"))
+        .await;
+    let id = id_of(&created);
+    let reply = graph
+        .patch(
+            &format!("/applications/{id}"),
+            json!({
+                "requiredResourceAccess": [
+                    {"resourceAppId": MICROSOFT_GRAPH_APP_ID, "resourceAccess": [{"id": USER_READ, "type": "Scope"}]}
+                ],
+                "web": {"redirectUris": ["http://localhost:8400/"]},
+                "tags": []
+            }),
+        )
+        .await;
+    assert_eq!(reply.status, 204, "{:#}", reply.body);
+    assert_eq!(reply.body, Value::Null);
+    let app = graph.get(&format!("/applications/{id}")).await.body;
+    assert_eq!(app["requiredResourceAccess"].as_array().unwrap().len(), 1);
+    assert_eq!(app["tags"], json!([]));
+    assert_eq!(
+        app["web"]["redirectUris"],
+        json!(["http://localhost:8400/"])
+    );
+    // A complex value is merged: what the PATCH did not name stays.
+    assert_eq!(
+        app["web"]["implicitGrantSettings"]["enableIdTokenIssuance"],
+        false
+    );
+
+    let unknown = "6a0f3a3e-1b7e-4a8f-9d1e-2c3b4a5d6e7f";
+    assert_not_found(
+        &graph
+            .patch(&format!("/applications/{unknown}"), json!({"notes": "x"}))
+            .await,
+        unknown,
+    );
+}
+
+#[tokio::test]
+async fn graph_refuses_bodies_that_do_not_fit_the_type() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let mut body = connector_app_body("typo");
+    body["requiredResourceAccess"][0] = json!({
+        "resourceAppId": MICROSOFT_GRAPH_APP_ID,
+        "resourceAccesses": [{"id": USER_READ, "type": "Scope"}]
+    });
+    assert_graph_error(
+        &graph.post("/applications", body).await,
+        400,
+        "Request_BadRequest",
+        "The property 'resourceAccesses' does not exist on type 'microsoft.graph.requiredResourceAccess'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+    );
+
+    let mut body = connector_app_body("bad guid");
+    body["requiredResourceAccess"][1]["resourceAccess"][0]["id"] = json!("Exchange.ManageAsApp");
+    assert_graph_error(
+        &graph.post("/applications", body).await,
+        400,
+        "Request_BadRequest",
+        "Cannot convert the literal 'Exchange.ManageAsApp' to the expected type 'Edm.Guid'.",
+    );
+
+    for read_only in ["appId", "id", "publisherDomain"] {
+        let mut body = connector_app_body("read only");
+        body[read_only] = json!("00000000-0000-0000-0000-000000000001");
+        assert_graph_error(
+            &graph.post("/applications", body).await,
+            400,
+            "Request_BadRequest",
+            &format!("Property '{read_only}' is read-only and cannot be set."),
+        );
+    }
+
+    let created = graph.post("/applications", connector_app_body("ok")).await;
+    let id = id_of(&created);
+    assert_graph_error(
+        &graph
+            .patch(&format!("/applications/{id}"), json!({"appId": "x"}))
+            .await,
+        400,
+        "Request_BadRequest",
+        "Property 'appId' is read-only and cannot be set.",
+    );
+    assert_graph_error(
+        &graph
+            .patch(&format!("/applications/{id}"), json!({"displayNam": "x"}))
+            .await,
+        400,
+        "Request_BadRequest",
+        "Invalid property 'displayNam'.",
+    );
+
+    // Secrets are made by addPassword only.
+    let mut body = connector_app_body("secret on create");
+    body["passwordCredentials"] = json!([{"displayName": "mine"}]);
+    assert_graph_error(
+        &graph.post("/applications", body).await,
+        400,
+        "Request_BadRequest",
+        "New password credentials must be generated with service actions.",
+    );
+
+    // Not JSON, or not declared as JSON.
+    let not_json = graph
+        .send(
+            reqwest::Method::POST,
+            "/applications",
+            None,
+            &[("content-type", "text/plain")],
+        )
+        .await;
+    assert_graph_error(
+        &not_json,
+        400,
+        "BadRequest",
+        "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
+
+    // Nothing was created by the refused requests.
+    let all = graph.get("/applications?$select=displayName").await;
+    assert_eq!(all.body["value"], json!([{"displayName": "ok"}]));
+}
+
+#[tokio::test]
+async fn the_unique_name_upsert_creates_once_then_updates() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let path = "/applications(uniqueName='identity-sync-connector')";
+
+    // Without Prefer: create-if-missing a missing key is 404, as Graph answers.
+    assert_not_found(
+        &graph.patch(path, connector_app_body("Identity sync")).await,
+        "identity-sync-connector",
+    );
+
+    let created = graph
+        .upsert(path, connector_app_body("Identity sync"))
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    assert_eq!(created.body["uniqueName"], "identity-sync-connector");
+    assert_eq!(created.body["displayName"], "Identity sync");
+    let id = id_of(&created);
+
+    let updated = graph
+        .upsert(path, json!({"displayName": "Identity sync (renamed)"}))
+        .await;
+    assert_eq!(updated.status, 204, "{:#}", updated.body);
+    let apps = graph
+        .get("/applications?$filter=uniqueName eq 'identity-sync-connector'")
+        .await;
+    let value = apps.body["value"].as_array().unwrap();
+    assert_eq!(value.len(), 1, "one application, not two");
+    assert_eq!(value[0]["id"], id.as_str());
+    assert_eq!(value[0]["displayName"], "Identity sync (renamed)");
+    assert_eq!(graph.get(path).await.body["id"], id.as_str());
+
+    // The key in the body must be the key in the URL.
+    let mismatch = graph
+        .upsert(path, json!({"uniqueName": "another", "displayName": "x"}))
+        .await;
+    assert_eq!(mismatch.status, 400, "{:#}", mismatch.body);
+}
+
+#[tokio::test]
+async fn add_password_shows_the_secret_once_and_entra_accepts_it() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let created = graph
+        .post("/applications", connector_app_body("secret"))
+        .await;
+    let (id, app_id) = (
+        id_of(&created),
+        created.body["appId"].as_str().unwrap().to_owned(),
+    );
+    let sp = graph
+        .post("/servicePrincipals", json!({"appId": app_id}))
+        .await;
+    assert_eq!(sp.status, 201, "{:#}", sp.body);
+
+    let reply = graph
+        .post(
+            &format!("/applications/{id}/addPassword"),
+            json!({"passwordCredential": {"displayName": "connector secret"}}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:#}", reply.body);
+    let secret = reply.body["secretText"].as_str().unwrap().to_owned();
+    assert!(secret.len() >= 16);
+    assert_eq!(reply.body["displayName"], "connector secret");
+    assert_eq!(reply.body["hint"], &secret[..3]);
+    let key_id = reply.body["keyId"].as_str().unwrap().to_owned();
+
+    let app = graph.get(&format!("/applications/{id}")).await.body;
+    assert_eq!(app["passwordCredentials"][0]["keyId"], key_id.as_str());
+    assert_eq!(app["passwordCredentials"][0]["secretText"], Value::Null);
+
+    // Entra's client-credentials flow takes the new secret.
+    let token = graph::app_token(&tenant, &app_id, &secret, MICROSOFT_GRAPH_RESOURCE).await;
+    assert_eq!(support::jwt_payload(&token)["appid"], app_id.as_str());
+    let (status, body) =
+        graph::app_token_reply(&tenant, &app_id, "wrong-secret", MICROSOFT_GRAPH_RESOURCE).await;
+    assert_eq!(status, 401);
+    support::assert_entra_error(&body, "invalid_client", 7000215);
+
+    let bad = graph
+        .post(
+            &format!("/applications/{id}/addPassword"),
+            json!({"passwordCredential": {"secretText": "chosen by me"}}),
+        )
+        .await;
+    assert_graph_error(
+        &bad,
+        400,
+        "Request_BadRequest",
+        "Property 'secretText' is read-only and cannot be set.",
+    );
+}
+
+#[tokio::test]
+async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let certificate = TestCertificate::new();
+    let mut body = connector_app_body("certificate");
+    body["keyCredentials"] = json!([{
+        "type": "AsymmetricX509Cert",
+        "usage": "Verify",
+        "key": STANDARD.encode(&certificate.der),
+        "displayName": "CN=connector"
+    }]);
+    let created = graph.post("/applications", body).await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let credential = &created.body["keyCredentials"][0];
+    assert_eq!(credential["key"], Value::Null, "key only on $select");
+    assert_eq!(credential["displayName"], "CN=connector");
+    assert_eq!(
+        credential["customKeyIdentifier"],
+        STANDARD.encode(certificate.sha1())
+    );
+    let (id, app_id) = (
+        id_of(&created),
+        created.body["appId"].as_str().unwrap().to_owned(),
+    );
+
+    let selected = graph
+        .get(&format!("/applications/{id}?$select=keyCredentials"))
+        .await;
+    assert_eq!(
+        selected.body["keyCredentials"][0]["key"],
+        STANDARD.encode(&certificate.der)
+    );
+
+    graph
+        .post("/servicePrincipals", json!({"appId": app_id}))
+        .await;
+    let token_url = support::token_url(&tenant);
+    let assertion = support::assertion(
+        &certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app_id,
+        &token_url,
+        support::now(),
+        support::now() + 300,
+    );
+    let (status, body) = support::post_token(
+        &tenant,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Rotating by PATCH replaces the collection: the old certificate no longer signs in.
+    let newer = TestCertificate::new();
+    let reply = graph
+        .patch(
+            &format!("/applications/{id}"),
+            json!({"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify", "key": STANDARD.encode(&newer.der)}]}),
+        )
+        .await;
+    assert_eq!(reply.status, 204, "{:#}", reply.body);
+    let stale = support::assertion(
+        &certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        &app_id,
+        &token_url,
+        support::now(),
+        support::now() + 300,
+    );
+    let (status, body) = support::post_token(
+        &tenant,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &stale),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 401, "{body}");
+    support::assert_entra_error(&body, "invalid_client", 700027);
+
+    let not_a_certificate = graph
+        .patch(
+            &format!("/applications/{id}"),
+            json!({"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify", "key": STANDARD.encode(b"nonsense")}]}),
+        )
+        .await;
+    assert_eq!(
+        not_a_certificate.status, 400,
+        "{:#}",
+        not_a_certificate.body
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_application_takes_its_service_principal_assignments_and_grants() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let created = graph
+        .post("/applications", connector_app_body("doomed"))
+        .await;
+    let (id, app_id) = (
+        id_of(&created),
+        created.body["appId"].as_str().unwrap().to_owned(),
+    );
+    let sp = id_of(
+        &graph
+            .post("/servicePrincipals", json!({"appId": app_id}))
+            .await,
+    );
+    let exo = id_of(
+        &graph
+            .get(&format!(
+                "/servicePrincipals(appId='{EXCHANGE_ONLINE_APP_ID}')"
+            ))
+            .await,
+    );
+    let ms_graph = id_of(
+        &graph
+            .get(&format!(
+                "/servicePrincipals(appId='{MICROSOFT_GRAPH_APP_ID}')"
+            ))
+            .await,
+    );
+    let role = graph
+        .post(
+            "/roleManagement/directory/roleAssignments",
+            json!({"roleDefinitionId": EXCHANGE_ADMINISTRATOR, "principalId": sp, "directoryScopeId": "/"}),
+        )
+        .await;
+    assert_eq!(role.status, 201, "{:#}", role.body);
+    let app_role = graph
+        .post(
+            &format!("/servicePrincipals/{exo}/appRoleAssignedTo"),
+            json!({"principalId": sp, "resourceId": exo, "appRoleId": MANAGE_AS_APP}),
+        )
+        .await;
+    assert_eq!(app_role.status, 201, "{:#}", app_role.body);
+    let grant = graph
+        .post(
+            "/oauth2PermissionGrants",
+            json!({"clientId": sp, "consentType": "AllPrincipals", "resourceId": ms_graph, "scope": "User.Read"}),
+        )
+        .await;
+    assert_eq!(grant.status, 201, "{:#}", grant.body);
+
+    let deleted = graph.delete(&format!("/applications/{id}")).await;
+    assert_eq!(deleted.status, 204, "{:#}", deleted.body);
+    assert_not_found(&graph.get(&format!("/applications/{id}")).await, &id);
+    assert_not_found(&graph.get(&format!("/servicePrincipals/{sp}")).await, &sp);
+    let roles = graph
+        .get(&format!(
+            "/roleManagement/directory/roleAssignments?$filter=principalId eq '{sp}'"
+        ))
+        .await;
+    assert_eq!(roles.body["value"], json!([]));
+    let assigned = graph
+        .get(&format!("/servicePrincipals/{exo}/appRoleAssignedTo"))
+        .await;
+    assert_eq!(assigned.body["value"], json!([]));
+    let grants = graph
+        .get(&format!(
+            "/oauth2PermissionGrants?$filter=clientId eq '{sp}'"
+        ))
+        .await;
+    assert_eq!(grants.body["value"], json!([]));
+    assert_not_found(&graph.delete(&format!("/applications/{id}")).await, &id);
+}
+
+#[tokio::test]
+async fn members_write_their_own_apps_and_application_admins_any() {
+    let tenant = graph::start().await;
+    let users = tenant.users().clone();
+    let member = as_user(&tenant, &users.plain_user).await;
+    let other = as_user(&tenant, &users.eligible_role_admin).await;
+    let app_admin = as_user(&tenant, &users.application_admin).await;
+
+    // A member may register an app and then owns it.
+    let own = member
+        .post("/applications", connector_app_body("mine"))
+        .await;
+    assert_eq!(own.status, 201, "{:#}", own.body);
+    let id = id_of(&own);
+    let path = format!("/applications/{id}");
+    assert_eq!(
+        member
+            .patch(&path, json!({"notes": "by owner"}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        member
+            .post(&format!("{path}/addPassword"), json!({}))
+            .await
+            .status,
+        200
+    );
+    // Another member (an eligible, not active, PRA) may read it but not change it.
+    assert_eq!(other.get(&path).await.status, 200);
+    assert_denied(&other.patch(&path, json!({"notes": "not mine"})).await);
+    assert_denied(&other.post(&format!("{path}/addPassword"), json!({})).await);
+    assert_denied(&other.delete(&path).await);
+    // An Application Administrator may change any app.
+    assert_eq!(
+        app_admin
+            .patch(&path, json!({"notes": "by admin"}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(member.get(&path).await.body["notes"], "by admin");
+    assert_eq!(app_admin.delete(&path).await.status, 204);
+}
