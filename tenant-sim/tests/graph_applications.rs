@@ -622,3 +622,62 @@ async fn members_write_their_own_apps_and_application_admins_any() {
     assert_eq!(member.get(&path).await.body["notes"], "by admin");
     assert_eq!(app_admin.delete(&path).await.status, 204);
 }
+
+#[tokio::test]
+async fn a_patch_may_drop_a_secret_but_not_add_one() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let created = graph
+        .post("/applications", connector_app_body("secrets"))
+        .await;
+    let (id, app_id) = (
+        id_of(&created),
+        created.body["appId"].as_str().unwrap().to_owned(),
+    );
+    graph
+        .post("/servicePrincipals", json!({"appId": app_id}))
+        .await;
+    let path = format!("/applications/{id}");
+    let first = graph
+        .post(&format!("{path}/addPassword"), json!({}))
+        .await
+        .body;
+    let second = graph
+        .post(&format!("{path}/addPassword"), json!({}))
+        .await
+        .body;
+    assert_graph_error(
+        &graph
+            .patch(
+                &path,
+                json!({"passwordCredentials": [{"keyId": "3c0e1f2a-4b5c-4d6e-8f70-8192a3b4c5d6"}]}),
+            )
+            .await,
+        400,
+        "Request_BadRequest",
+        "New password credentials must be generated with service actions.",
+    );
+    let kept = graph
+        .patch(
+            &path,
+            json!({"passwordCredentials": [{"keyId": second["keyId"]}]}),
+        )
+        .await;
+    assert_eq!(kept.status, 204, "{:#}", kept.body);
+    let app = graph.get(&path).await.body;
+    assert_eq!(app["passwordCredentials"].as_array().unwrap().len(), 1);
+    assert_eq!(app["passwordCredentials"][0]["keyId"], second["keyId"]);
+    assert_eq!(app["passwordCredentials"][0]["hint"], second["hint"]);
+    // The dropped secret no longer signs in; the kept one does.
+    let dropped = first["secretText"].as_str().unwrap();
+    let (status, body) =
+        graph::app_token_reply(&tenant, &app_id, dropped, MICROSOFT_GRAPH_RESOURCE).await;
+    assert_eq!(status, 401, "{body}");
+    graph::app_token(
+        &tenant,
+        &app_id,
+        second["secretText"].as_str().unwrap(),
+        MICROSOFT_GRAPH_RESOURCE,
+    )
+    .await;
+}

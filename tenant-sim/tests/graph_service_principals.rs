@@ -470,3 +470,95 @@ async fn app_only_callers_grant_with_app_role_assignment_and_application_read() 
     let reply = Graph::new(&tenant, Some(token)).post(&path, body).await;
     assert_eq!(reply.status, 201, "{:#}", reply.body);
 }
+
+#[tokio::test]
+async fn a_member_needs_application_developer_to_create_the_service_principal_of_its_own_app() {
+    let tenant = graph::start().await;
+    let users = tenant.users().clone();
+    let member = as_user(&tenant, &users.plain_user).await;
+    let app_admin = as_user(&tenant, &users.application_admin).await;
+    let app = member
+        .post(
+            "/applications",
+            json!({"displayName": "member's app", "signInAudience": "AzureADMyOrg"}),
+        )
+        .await;
+    assert_eq!(app.status, 201, "{:#}", app.body);
+    let app_id = app.body["appId"].as_str().unwrap().to_owned();
+    assert_denied(
+        &member
+            .post("/servicePrincipals", json!({"appId": app_id}))
+            .await,
+    );
+    assert_denied(
+        &member
+            .upsert(&format!("/servicePrincipals(appId='{app_id}')"), json!({}))
+            .await,
+    );
+    // With Application Developer the owner may.
+    tenant
+        .directory()
+        .write()
+        .assign_directory_role(
+            &users.plain_user.id,
+            tenant_sim::directory::well_known::APPLICATION_DEVELOPER,
+        )
+        .unwrap();
+    let created = member
+        .post("/servicePrincipals", json!({"appId": app_id}))
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    // An Application Administrator may create and delete any app's service principal.
+    assert_eq!(
+        app_admin
+            .delete(&format!("/servicePrincipals/{}", id_of(&created)))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        app_admin
+            .post("/servicePrincipals", json!({"appId": app_id}))
+            .await
+            .status,
+        201
+    );
+}
+
+#[tokio::test]
+async fn owners_bound_on_create_may_change_the_app() {
+    let tenant = graph::start().await;
+    let users = tenant.users().clone();
+    let admin = as_user(&tenant, &users.global_admin).await;
+    let member = as_user(&tenant, &users.plain_user).await;
+    let created = admin
+        .post(
+            "/applications",
+            json!({
+                "displayName": "co-owned",
+                "owners@odata.bind": [format!("https://graph.microsoft.com/v1.0/directoryObjects/{}", users.plain_user.id)]
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    assert!(created.body.get("owners@odata.bind").is_none());
+    let path = format!("/applications/{}", id_of(&created));
+    assert_eq!(
+        member
+            .patch(&path, json!({"notes": "co-owner"}))
+            .await
+            .status,
+        204
+    );
+    let ghost = "7d6c5b4a-3928-4716-8504-a3b2c1d0e9f8";
+    let unknown_owner = admin
+        .post(
+            "/applications",
+            json!({
+                "displayName": "ghost-owned",
+                "owners@odata.bind": [format!("https://graph.microsoft.com/v1.0/directoryObjects/{ghost}")]
+            }),
+        )
+        .await;
+    assert_not_found(&unknown_owner, ghost);
+}

@@ -311,7 +311,8 @@ impl DirectoryData {
 
     /// Applies a `PATCH` body to an application: collections and scalars are replaced whole, complex
     /// values (`web`, `api`…) are merged property by property (OData PATCH), `keyCredentials` go through
-    /// [`Self::set_key_credentials`]. The body must have been validated.
+    /// [`Self::set_key_credentials`], and `passwordCredentials` keep only the stored secrets whose `keyId`
+    /// the body names. The body must have been validated (new secrets refused).
     pub fn patch_application(
         &mut self,
         application_id: &str,
@@ -322,7 +323,35 @@ impl DirectoryData {
             self.set_key_credentials(application_id, &keys)?;
         }
         let app = self.application_mut(application_id)?;
-        merge_patch(&mut app.json, body, &["keyCredentials"]);
+        merge_patch(
+            &mut app.json,
+            body,
+            &["keyCredentials", "passwordCredentials"],
+        );
+        if let Some(kept) = body.get("passwordCredentials").and_then(Value::as_array) {
+            // Secrets are only made by addPassword; a PATCH may only drop some (those it leaves out).
+            let kept: Vec<&str> = kept
+                .iter()
+                .filter_map(|c| c.get("keyId").and_then(Value::as_str))
+                .collect();
+            let mut dropped = Vec::new();
+            if let Some(Value::Array(stored)) = app.json.get_mut("passwordCredentials") {
+                stored.retain(|credential| {
+                    let key_id = credential
+                        .get("keyId")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let keep = kept.iter().any(|k| k.eq_ignore_ascii_case(key_id));
+                    if !keep {
+                        dropped.push(key_id.to_owned());
+                    }
+                    keep
+                });
+            }
+            for key_id in dropped {
+                self.credentials.secret_hashes.remove(&key_id);
+            }
+        }
         Ok(())
     }
 
