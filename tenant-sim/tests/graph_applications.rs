@@ -681,3 +681,31 @@ async fn a_patch_may_drop_a_secret_but_not_add_one() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn owners_of_an_application_are_listed() {
+    let tenant = graph::start().await;
+    let users = tenant.users().clone();
+    let member = as_user(&tenant, &users.plain_user).await;
+    let created = member
+        .post("/applications", connector_app_body("owned"))
+        .await;
+    let id = id_of(&created);
+    let owners = member.get(&format!("/applications/{id}/owners")).await;
+    assert_eq!(owners.status, 200, "{:#}", owners.body);
+    assert_eq!(
+        owners.body["value"],
+        json!([{
+            "@odata.type": "#microsoft.graph.user",
+            "id": users.plain_user.id,
+            "displayName": users.plain_user.display_name,
+            "userPrincipalName": users.plain_user.user_principal_name,
+            "mail": users.plain_user.user_principal_name,
+        }])
+    );
+    let unknown = "11111111-2222-4333-8444-555555555555";
+    assert_not_found(
+        &member.get(&format!("/applications/{unknown}/owners")).await,
+        unknown,
+    );
+}

@@ -186,9 +186,9 @@ impl Directory {
     }
 }
 
-/// A new random object id.
+/// A new random object id (a GUID, as [`crate::graph::ids::new_object_id`] makes them).
 pub fn new_object_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    crate::graph::ids::new_object_id().to_string()
 }
 
 /// A timestamp as Graph writes them (`2025-02-13T10:17:06Z`).

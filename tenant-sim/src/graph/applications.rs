@@ -384,3 +384,47 @@ pub fn add_password(request: &GraphRequest, key: &AppKey) -> Result<Response, Gr
     body.extend(credential);
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
 }
+
+/// `GET /applications/{id}/owners`: the owners as directory objects (users and service principals)
+/// (<https://learn.microsoft.com/en-us/graph/api/application-list-owners>).
+pub fn list_owners(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphError> {
+    request.authorize(Operation::ReadApplications)?;
+    let options = request.list_options(&crate::graph::odata::MEMBER_OF)?;
+    let data = request.state.directory.read();
+    let app = visible_app(request, &data, key)?;
+    let owners: Vec<Value> = data
+        .owners
+        .get(&app.id().to_ascii_lowercase())
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|owner| {
+            if let Some(user) = data.user(owner) {
+                Some(json!({
+                    "@odata.type": "#microsoft.graph.user",
+                    "id": user.id(),
+                    "displayName": user.str("displayName"),
+                    "userPrincipalName": user.str("userPrincipalName"),
+                    "mail": user.str("mail"),
+                }))
+            } else {
+                data.service_principal(owner).map(|sp| {
+                    json!({
+                        "@odata.type": "#microsoft.graph.servicePrincipal",
+                        "id": sp.id(),
+                        "displayName": sp.str("displayName"),
+                        "appId": sp.str("appId"),
+                    })
+                })
+            }
+        })
+        .collect();
+    drop(data);
+    let body = options.list_body(
+        owners,
+        &request.base_url(),
+        &request.request_path(),
+        "directoryObjects",
+    );
+    Ok(json_response(StatusCode::OK, &body))
+}

@@ -12,10 +12,12 @@
 //! | [`schema`] | request bodies against Graph types | [`schema::parse_json_body`], then [`schema::validate`] with an [`schema::Intent`] |
 //! | [`odata`] | `$filter`, `$select`, `$top`, paging, `@odata.context` | [`odata::QueryOptions::parse`] with an [`odata::EntitySet`], then [`odata::QueryOptions::list_body`] / [`odata::QueryOptions::entity_body`], answered with [`odata::json_response`] or [`odata::no_content`] |
 //! | [`batch`] | `POST /$batch` | [`batch::BatchRequest::parse`], [`batch::run`] with a closure that sends each item through the router, [`batch::responses_body`] |
-//! | [`ids`] | object id shapes | ids for role assignments, grants and app role assignments |
+//! | [`ids`] | object id shapes | ids for role assignments, grants and app role assignments (the directory makes them with it) |
+//! | [`request`] | one authenticated request | [`request::authenticate`] (401s, the [`authz::Caller`] with the user's active roles), then [`request::GraphRequest`]'s helpers: `authorize`, `validated_body`, `list_options`, `visible` (replication lag) |
 //!
-//! A typical write handler, in order: authenticate (401s in [`error::GraphError`]), authorize, read and
-//! validate the body, apply the change to the directory (duplicates and missing objects answer with the
+//! A typical write handler, in order: authenticate (done by the router), authorize, read and
+//! validate the body, check that the objects it names are visible (replication lag), apply the change
+//! to the directory (duplicates and missing objects answer with the
 //! named constructors of [`error::GraphError`]), and answer with the object shaped by
 //! [`odata::QueryOptions::entity_body`].
 //!

@@ -176,9 +176,11 @@ pub fn delete_assignment(request: &GraphRequest, id: &str) -> Result<Response, G
 pub fn list_eligibilities(request: &GraphRequest, own: bool) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadRoleEligibility { own })?;
     let data = request.state.directory.read();
+    let lag = request.lag();
     let items = data
         .role_eligibilities
         .iter()
+        .filter(|eligibility| data.is_replicated(eligibility, lag))
         .filter(|eligibility| !own || mine(request, eligibility))
         .map(|eligibility| Value::Object(eligibility.json.clone()))
         .collect();

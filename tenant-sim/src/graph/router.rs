@@ -156,7 +156,8 @@ fn route(request: &GraphRequest) -> Result<Response, GraphError> {
                 ([], &Method::PATCH) => applications::patch(request, &key),
                 ([], &Method::DELETE) => applications::delete(request, &key),
                 (["addPassword"], &Method::POST) => applications::add_password(request, &key),
-                ([] | ["addPassword"], _) => Err(not_allowed(request)),
+                (["owners"], &Method::GET) => applications::list_owners(request, &key),
+                ([] | ["addPassword" | "owners"], _) => Err(not_allowed(request)),
                 ([segment, ..], _) => Err(GraphError::unknown_segment(segment)),
             }
         }
@@ -336,4 +337,39 @@ async fn batch_handler(State(state): State<Arc<TenantState>>, request: Request) 
     })
     .await;
     json_response(StatusCode::OK, &batch::responses_body(&responses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_segment;
+
+    #[test]
+    fn segments_with_keys_are_split_and_unquoted() {
+        let plain = parse_segment("applications").unwrap();
+        assert_eq!((plain.name, plain.key), ("applications", None));
+
+        let named = parse_segment("applications(uniqueName='it''s-mine')").unwrap();
+        assert_eq!(named.name, "applications");
+        assert_eq!(
+            named.key,
+            Some((Some("uniqueName"), "it's-mine".to_owned()))
+        );
+
+        let positional = parse_segment("servicePrincipals('abc')").unwrap();
+        assert_eq!(positional.key, Some((None, "abc".to_owned())));
+
+        let function = parse_segment("filterByCurrentUser(on='principal')").unwrap();
+        assert_eq!(function.name, "filterByCurrentUser");
+        assert_eq!(function.key, Some((Some("on"), "principal".to_owned())));
+    }
+
+    #[test]
+    fn an_unclosed_key_is_an_unknown_segment() {
+        let error = parse_segment("applications(appId='x'").err().unwrap();
+        assert_eq!(error.status(), axum::http::StatusCode::BAD_REQUEST);
+        assert_eq!(
+            error.message(),
+            "Resource not found for the segment 'applications(appId='x''."
+        );
+    }
 }
