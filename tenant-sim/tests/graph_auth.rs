@@ -236,10 +236,15 @@ async fn a_token_without_graph_scopes_cannot_read_the_organization() {
     let graph_token = token["access_token"].as_str().unwrap().to_owned();
     assert_eq!(support::jwt_payload(&graph_token)["scp"], "openid profile");
     // Sign-in scopes are no Graph permission: even a Global Administrator is refused.
-    let reply = Graph::new(&tenant, Some(graph_token))
-        .get("/organization")
-        .await;
-    assert_denied(&reply);
+    let signed_in = Graph::new(&tenant, Some(graph_token));
+    for path in [
+        "/organization",
+        "/me",
+        "/applications",
+        "/servicePrincipals",
+    ] {
+        assert_denied(&signed_in.get(path).await);
+    }
 }
 
 #[tokio::test]

@@ -189,6 +189,11 @@ async fn who_may_read_and_write_delegated_grants() {
     assert_denied(&member.post("/oauth2PermissionGrants", body.clone()).await);
     let created = app_admin.post("/oauth2PermissionGrants", body).await;
     assert_eq!(created.status, 201, "{:#}", created.body);
+    let path = format!("/oauth2PermissionGrants/{}", id_of(&created));
+    let wider = json!({"scope": "User.Read Directory.Read.All"});
+    assert_denied(&member.patch(&path, wider.clone()).await);
+    assert_denied(&member.delete(&path).await);
+    assert_eq!(app_admin.patch(&path, wider).await.status, 204);
     // Listing needs Directory.Read.All or DelegatedPermissionGrant.ReadWrite.All and a reader role.
     assert_denied(&member.get("/oauth2PermissionGrants").await);
     assert_eq!(app_admin.get("/oauth2PermissionGrants").await.status, 200);
