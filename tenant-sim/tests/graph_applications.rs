@@ -128,6 +128,19 @@ async fn applications_are_found_by_id_app_id_and_filter_with_select_and_paging()
             .await,
         unknown,
     );
+    // Ids in the path are GUIDs; anything else is refused before any lookup.
+    assert_graph_error(
+        &graph.get("/applications(appId='Identity sync')").await,
+        400,
+        "Request_BadRequest",
+        "Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.",
+    );
+    assert_graph_error(
+        &graph.get("/applications/identity-sync").await,
+        400,
+        "Request_BadRequest",
+        "Invalid object identifier 'identity-sync'.",
+    );
 
     // displayName is not unique: the filter finds both, quotes doubled as OData wants.
     let named = graph

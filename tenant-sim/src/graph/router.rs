@@ -124,6 +124,21 @@ fn bad_key(set: &str, key: &str) -> GraphError {
     ))
 }
 
+/// Object ids and appIds in a path are GUIDs; Graph refuses anything else with 400 before looking.
+/// The appId wording is reported (<https://github.com/microsoftgraph/msgraph-sdk-python/issues/408>);
+/// the object id wording is ours.
+fn check_guid_key(key_name: Option<&str>, value: &str) -> Result<(), GraphError> {
+    if uuid::Uuid::try_parse(value).is_ok() {
+        return Ok(());
+    }
+    Err(match key_name {
+        Some(property) => GraphError::bad_request(format!(
+            "Invalid value specified for object reference property '{property}'. Please ensure that this value has an appropriate syntax and length."
+        )),
+        None => GraphError::bad_request(format!("Invalid object identifier '{value}'.")),
+    })
+}
+
 fn not_allowed(request: &GraphRequest) -> GraphError {
     GraphError::method_not_allowed(request.method.as_str())
 }
@@ -151,6 +166,11 @@ fn route(request: &GraphRequest) -> Result<Response, GraphError> {
                 (Some((Some("uniqueName"), name)), tail) => (AppKey::UniqueName(name), tail),
                 (Some((Some(other), _)), _) => return Err(bad_key("applications", other)),
             };
+            match &key {
+                AppKey::Id(id) => check_guid_key(None, id)?,
+                AppKey::AppId(app_id) => check_guid_key(Some("appId"), app_id)?,
+                AppKey::UniqueName(_) => {}
+            }
             match (tail, method) {
                 ([], &Method::GET) => applications::get(request, &key),
                 ([], &Method::PATCH) => applications::patch(request, &key),
@@ -175,6 +195,10 @@ fn route(request: &GraphRequest) -> Result<Response, GraphError> {
                 (Some((Some("appId"), app_id)), tail) => (SpKey::AppId(app_id), tail),
                 (Some((Some(other), _)), _) => return Err(bad_key("servicePrincipals", other)),
             };
+            match &key {
+                SpKey::Id(id) => check_guid_key(None, id)?,
+                SpKey::AppId(app_id) => check_guid_key(Some("appId"), app_id)?,
+            }
             match (tail, method) {
                 ([], &Method::GET) => service_principals::get(request, &key),
                 ([], &Method::PATCH) => service_principals::patch(request, &key),
