@@ -232,7 +232,7 @@ pub const GLOBAL_READER: &str = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 pub const APPLICATION_DEVELOPER: &str = "cf1c38e5-3621-4004-a7cb-879624dced7c";
 
 /// The built-in directory roles seeded in every tenant
-/// (https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference).
+/// (<https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference>).
 pub const BUILT_IN_ROLES: &[BuiltInRole] = &[
     BuiltInRole {
         template_id: GLOBAL_ADMINISTRATOR,
