@@ -722,3 +722,65 @@ async fn owners_of_an_application_are_listed() {
         unknown,
     );
 }
+
+#[tokio::test]
+async fn an_app_with_owned_by_sees_and_writes_only_the_apps_it_owns() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let foreign = id_of(
+        &graph
+            .post("/applications", connector_app_body("foreign"))
+            .await,
+    );
+    let owned_by = tenant_sim::directory::well_known::GRAPH_APP_ROLES
+        .iter()
+        .find(|role| role.value == "Application.ReadWrite.OwnedBy")
+        .expect("Application.ReadWrite.OwnedBy is seeded")
+        .id;
+    let (automation, secret) = graph::app_with_graph_roles(&tenant, "automation", &[owned_by]);
+    let token = graph::app_token(
+        &tenant,
+        &automation.app_id,
+        &secret,
+        MICROSOFT_GRAPH_RESOURCE,
+    )
+    .await;
+    let app_only = Graph::new(&tenant, Some(token));
+
+    let created = app_only
+        .post("/applications", connector_app_body("made by automation"))
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let own = id_of(&created);
+    let listed = app_only.get("/applications?$select=id").await;
+    assert_eq!(listed.body["value"], json!([{"id": own}]));
+    assert_not_found(
+        &app_only.get(&format!("/applications/{foreign}")).await,
+        &foreign,
+    );
+    assert_eq!(
+        app_only
+            .patch(&format!("/applications/{own}"), json!({"notes": "mine"}))
+            .await
+            .status,
+        204
+    );
+    assert_denied(
+        &app_only
+            .patch(
+                &format!("/applications/{foreign}"),
+                json!({"notes": "not mine"}),
+            )
+            .await,
+    );
+    // The owner is the automation's service principal.
+    let owners = graph.get(&format!("/applications/{own}/owners")).await;
+    assert_eq!(
+        owners.body["value"][0]["id"],
+        automation.service_principal_id.as_str()
+    );
+    assert_eq!(
+        owners.body["value"][0]["@odata.type"],
+        "#microsoft.graph.servicePrincipal"
+    );
+}

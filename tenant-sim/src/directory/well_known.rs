@@ -189,6 +189,11 @@ pub const GRAPH_APP_ROLES: &[AppRoleDefinition] = &[
         display_name: "Read and write all applications",
     },
     AppRoleDefinition {
+        id: "18a4783c-866b-4cc7-a460-3d5e5662c884",
+        value: "Application.ReadWrite.OwnedBy",
+        display_name: "Manage apps that this app creates or owns",
+    },
+    AppRoleDefinition {
         id: "06b708a9-e830-4db3-a914-8e69da51d44f",
         value: "AppRoleAssignment.ReadWrite.All",
         display_name: "Manage app permission grants and app role assignments",

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
 use crate::directory::{DirectoryData, DirectoryError, DirectoryObject, parse_graph_timestamp};
-use crate::graph::authz::Operation;
+use crate::graph::authz::{Caller, Operation};
 use crate::graph::error::GraphError;
 use crate::graph::odata::{APPLICATIONS, QueryOptions, json_response, no_content};
 use crate::graph::request::GraphRequest;
@@ -65,6 +65,24 @@ fn shown(data: &DirectoryData, app: &DirectoryObject, options: &QueryOptions) ->
     json
 }
 
+/// Whether the caller reads applications only through `Application.ReadWrite.OwnedBy` (app-only), which
+/// shows it the applications it owns and no others
+/// (<https://learn.microsoft.com/en-us/graph/permissions-reference#applicationreadwriteownedby>).
+fn owned_only(request: &GraphRequest) -> bool {
+    const BROADER: &[&str] = &[
+        "Application.Read.All",
+        "Application.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+    ];
+    match &request.auth.caller {
+        Caller::Application { roles } => !roles
+            .iter()
+            .any(|role| BROADER.iter().any(|b| b.eq_ignore_ascii_case(role))),
+        _ => false,
+    }
+}
+
 /// The visible application named by `key`, or Graph's 404.
 fn visible_app(
     request: &GraphRequest,
@@ -73,6 +91,7 @@ fn visible_app(
 ) -> Result<DirectoryObject, GraphError> {
     request
         .visible(data, key.find(data))
+        .filter(|app| !owned_only(request) || data.owns(app.id(), request.caller_id()))
         .cloned()
         .ok_or_else(|| GraphError::resource_not_found(key.shown()))
 }
@@ -192,10 +211,12 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     let options = request.list_options(&APPLICATIONS)?;
     let data = request.state.directory.read();
     let lag = request.lag();
+    let owned_only = owned_only(request);
     let items: Vec<Value> = data
         .applications
         .iter()
         .filter(|app| data.is_replicated(app, lag))
+        .filter(|app| !owned_only || data.owns(app.id(), request.caller_id()))
         .map(|app| shown(&data, app, &options))
         .collect();
     let body = options.list_body(
