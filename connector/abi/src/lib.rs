@@ -135,8 +135,10 @@ pub type ConnectorSessionNewFn = unsafe extern "C" fn(
 pub type ConnectorSessionFreeFn = unsafe extern "C" fn(session: *mut ConnectorSession);
 
 /// An operation without input: `op(session, result_out)`.
-pub type ConnectorQueryFn =
-    unsafe extern "C" fn(session: *mut ConnectorSession, result_out: *mut *mut c_char) -> ConnectorStatus;
+pub type ConnectorQueryFn = unsafe extern "C" fn(
+    session: *mut ConnectorSession,
+    result_out: *mut *mut c_char,
+) -> ConnectorStatus;
 
 /// An operation with a JSON input document: `op(session, input_json, result_out)`.
 pub type ConnectorOperationFn = unsafe extern "C" fn(
@@ -146,7 +148,8 @@ pub type ConnectorOperationFn = unsafe extern "C" fn(
 ) -> ConnectorStatus;
 
 /// `cancel(session)`.
-pub type ConnectorCancelFn = unsafe extern "C" fn(session: *mut ConnectorSession) -> ConnectorStatus;
+pub type ConnectorCancelFn =
+    unsafe extern "C" fn(session: *mut ConnectorSession) -> ConnectorStatus;
 
 /// `shutdown()`.
 pub type ConnectorShutdownFn = unsafe extern "C" fn() -> ConnectorStatus;
