@@ -30,8 +30,9 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 use crate::directory::well_known::{
-    EXCHANGE_ADMINISTRATOR, EXCHANGE_ONLINE_APP_ID, EXCHANGE_ONLINE_RESOURCE, GLOBAL_ADMINISTRATOR,
-    GLOBAL_READER,
+    COMPLIANCE_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR, EXCHANGE_ONLINE_APP_ID,
+    EXCHANGE_ONLINE_RESOURCE, EXCHANGE_RECIPIENT_ADMINISTRATOR, GLOBAL_ADMINISTRATOR,
+    GLOBAL_READER, HELPDESK_ADMINISTRATOR, SECURITY_ADMINISTRATOR, SECURITY_READER,
 };
 use crate::faults::Fault;
 use crate::state::TenantState;
@@ -44,17 +45,6 @@ pub const MANAGE_AS_APP: &str = "Exchange.ManageAsApp";
 /// The system mailbox app-only callers name in `X-AnchorMailbox` (`APP:SystemMailbox{…}@<domain>`), as
 /// the ExchangeOnlineManagement module sends it.
 pub const APP_ANCHOR_MAILBOX: &str = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
-
-/// Compliance Administrator.
-pub const COMPLIANCE_ADMINISTRATOR: &str = "17315797-102d-40b4-93e0-432062caca18";
-/// Exchange Recipient Administrator.
-pub const EXCHANGE_RECIPIENT_ADMINISTRATOR: &str = "31392ffb-586c-42d1-9346-e59415a2cc4e";
-/// Helpdesk Administrator.
-pub const HELPDESK_ADMINISTRATOR: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
-/// Security Administrator.
-pub const SECURITY_ADMINISTRATOR: &str = "194ae4cb-b126-40b2-bd5b-6091b380977d";
-/// Security Reader.
-pub const SECURITY_READER: &str = "5d6b6bb7-de71-4623-b4af-96380a352509";
 
 /// The directory roles (template ids) Exchange Online accepts for app-only access, per
 /// <https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2#assign-microsoft-entra-roles-to-the-application>;

@@ -11,7 +11,9 @@ use exchange_support::{
     invoke_with, secret_token,
 };
 use tenant_sim::directory::well_known::{
-    EXCHANGE_ADMINISTRATOR, GLOBAL_READER, USER_ADMINISTRATOR,
+    COMPLIANCE_ADMINISTRATOR, DIRECTORY_WRITERS, EXCHANGE_ADMINISTRATOR,
+    EXCHANGE_RECIPIENT_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, GLOBAL_READER, HELPDESK_ADMINISTRATOR,
+    SECURITY_ADMINISTRATOR, SECURITY_READER, USER_ADMINISTRATOR,
 };
 use tenant_sim::{AccessClaims, Service};
 
@@ -98,6 +100,33 @@ async fn global_reader_is_a_supported_role_too_and_the_domain_may_name_the_tenan
 }
 
 #[tokio::test]
+async fn every_role_microsoft_lists_for_exchange_app_only_access_is_accepted() {
+    // https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2#assign-microsoft-entra-roles-to-the-application
+    let tenant = support::start().await;
+    for role in [
+        COMPLIANCE_ADMINISTRATOR,
+        EXCHANGE_ADMINISTRATOR,
+        EXCHANGE_RECIPIENT_ADMINISTRATOR,
+        GLOBAL_ADMINISTRATOR,
+        GLOBAL_READER,
+        HELPDESK_ADMINISTRATOR,
+        SECURITY_ADMINISTRATOR,
+        SECURITY_READER,
+    ] {
+        let app = exchange_app(
+            &tenant,
+            Setup {
+                manage_as_app: true,
+                roles: &[role],
+            },
+        );
+        let token = secret_token(&tenant, &app, EXCHANGE_SCOPE).await;
+        let answer = invoke(&tenant, Some(&token), "Get-AcceptedDomain").await;
+        assert_eq!(answer.status, 200, "role {role}: {}", answer.body);
+    }
+}
+
+#[tokio::test]
 async fn a_token_without_manage_as_app_is_refused() {
     let tenant = support::start().await;
     let app = exchange_app(
@@ -118,8 +147,12 @@ async fn a_token_without_manage_as_app_is_refused() {
 #[tokio::test]
 async fn a_service_principal_without_a_supported_role_is_refused_with_exchanges_message() {
     let tenant = support::start().await;
-    // User Administrator serves Graph writes, not Exchange (reference §8).
-    for roles in [&[][..], &[USER_ADMINISTRATOR][..]] {
+    // User Administrator and Directory Writers serve Graph writes, not Exchange (reference §8).
+    for roles in [
+        &[][..],
+        &[USER_ADMINISTRATOR][..],
+        &[DIRECTORY_WRITERS, USER_ADMINISTRATOR][..],
+    ] {
         let app = exchange_app(
             &tenant,
             Setup {

@@ -235,6 +235,16 @@ pub const DIRECTORY_WRITERS: &str = "9360feb5-f418-4baa-8175-e2a00bac4301";
 pub const GLOBAL_READER: &str = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 /// Application Developer.
 pub const APPLICATION_DEVELOPER: &str = "cf1c38e5-3621-4004-a7cb-879624dced7c";
+/// Compliance Administrator.
+pub const COMPLIANCE_ADMINISTRATOR: &str = "17315797-102d-40b4-93e0-432062caca18";
+/// Exchange Recipient Administrator.
+pub const EXCHANGE_RECIPIENT_ADMINISTRATOR: &str = "31392ffb-586c-42d1-9346-e59415a2cc4e";
+/// Helpdesk Administrator.
+pub const HELPDESK_ADMINISTRATOR: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+/// Security Administrator.
+pub const SECURITY_ADMINISTRATOR: &str = "194ae4cb-b126-40b2-bd5b-6091b380977d";
+/// Security Reader.
+pub const SECURITY_READER: &str = "5d6b6bb7-de71-4623-b4af-96380a352509";
 
 /// The built-in directory roles seeded in every tenant
 /// (<https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference>).
@@ -274,6 +284,26 @@ pub const BUILT_IN_ROLES: &[BuiltInRole] = &[
     BuiltInRole {
         template_id: APPLICATION_DEVELOPER,
         display_name: "Application Developer",
+    },
+    BuiltInRole {
+        template_id: COMPLIANCE_ADMINISTRATOR,
+        display_name: "Compliance Administrator",
+    },
+    BuiltInRole {
+        template_id: EXCHANGE_RECIPIENT_ADMINISTRATOR,
+        display_name: "Exchange Recipient Administrator",
+    },
+    BuiltInRole {
+        template_id: HELPDESK_ADMINISTRATOR,
+        display_name: "Helpdesk Administrator",
+    },
+    BuiltInRole {
+        template_id: SECURITY_ADMINISTRATOR,
+        display_name: "Security Administrator",
+    },
+    BuiltInRole {
+        template_id: SECURITY_READER,
+        display_name: "Security Reader",
     },
 ];
 
