@@ -172,26 +172,22 @@ impl DirectoryData {
 
     /// The template ids of a principal's active directory roles (what `wids` carries).
     pub fn active_role_template_ids(&self, principal_id: &str) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .role_assignments
-            .iter()
-            .filter(|a| {
-                a.str("principalId")
-                    .is_some_and(|p| p.eq_ignore_ascii_case(principal_id))
-            })
-            .filter_map(|a| a.str("roleDefinitionId"))
-            .filter_map(|role_id| self.role_definition(role_id))
-            .filter_map(|r| r.str("templateId").map(str::to_owned))
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+        self.role_template_ids(&self.role_assignments, principal_id)
     }
 
     /// The template ids of a principal's eligible (not active) directory roles.
     pub fn eligible_role_template_ids(&self, principal_id: &str) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .role_eligibilities
+        self.role_template_ids(&self.role_eligibilities, principal_id)
+    }
+
+    /// The sorted, distinct role template ids that `assignments` (role assignments or eligibilities)
+    /// give a principal.
+    fn role_template_ids(
+        &self,
+        assignments: &[DirectoryObject],
+        principal_id: &str,
+    ) -> Vec<String> {
+        let mut ids: Vec<String> = assignments
             .iter()
             .filter(|a| {
                 a.str("principalId")

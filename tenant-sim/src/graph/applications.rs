@@ -329,22 +329,32 @@ pub fn patch(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphErro
     Ok(no_content())
 }
 
+/// The application `key` names, once the caller may do `operation` on it: visibility (replication lag)
+/// and ownership are decided under one read of the directory, and a missing application is 404 only after
+/// authorization, as Graph answers a caller without the permission 403 either way.
+fn authorized_application(
+    request: &GraphRequest,
+    key: &AppKey,
+    operation: impl FnOnce(bool) -> Operation,
+) -> Result<DirectoryObject, GraphError> {
+    let (existing, caller_owns) = {
+        let data = request.state.directory.read();
+        let existing = request.visible(&data, key.find(&data)).cloned();
+        let caller_owns = existing
+            .as_ref()
+            .is_some_and(|app| data.owns(app.id(), request.caller_id()));
+        (existing, caller_owns)
+    };
+    request.authorize(operation(caller_owns))?;
+    existing.ok_or_else(|| GraphError::resource_not_found(key.shown()))
+}
+
 /// `DELETE /applications/{id}`: the application, its service principal, the role assignments, app role
 /// assignments and delegated grants that hang on it (<https://learn.microsoft.com/en-us/graph/api/application-delete>).
 pub fn delete(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphError> {
-    let existing = {
-        let data = request.state.directory.read();
-        request.visible(&data, key.find(&data)).cloned()
-    };
-    let caller_owns = existing.as_ref().is_some_and(|app| {
-        request
-            .state
-            .directory
-            .read()
-            .owns(app.id(), request.caller_id())
-    });
-    request.authorize(Operation::WriteApplication { caller_owns })?;
-    let existing = existing.ok_or_else(|| GraphError::resource_not_found(key.shown()))?;
+    let existing = authorized_application(request, key, |caller_owns| {
+        Operation::WriteApplication { caller_owns }
+    })?;
     request
         .state
         .directory
@@ -357,19 +367,9 @@ pub fn delete(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphErr
 /// `POST /applications/{id}/addPassword`: 200 with the credential and its `secretText`, the only time it
 /// is shown (<https://learn.microsoft.com/en-us/graph/api/application-addpassword>).
 pub fn add_password(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphError> {
-    let existing = {
-        let data = request.state.directory.read();
-        request.visible(&data, key.find(&data)).cloned()
-    };
-    let caller_owns = existing.as_ref().is_some_and(|app| {
-        request
-            .state
-            .directory
-            .read()
-            .owns(app.id(), request.caller_id())
-    });
-    request.authorize(Operation::AddPassword { caller_owns })?;
-    let existing = existing.ok_or_else(|| GraphError::resource_not_found(key.shown()))?;
+    let existing = authorized_application(request, key, |caller_owns| Operation::AddPassword {
+        caller_owns,
+    })?;
     let body = if request.body.is_empty() {
         Map::new()
     } else {
