@@ -160,8 +160,38 @@ impl FieldError {
     }
 }
 
-/// An error of the connector core: a kind, a message for a person, and where it helps a hint and the
-/// wizard step it happened in. Messages never contain tokens, secrets or private keys.
+/// What a Microsoft service answered when a call failed there: which service, what the connector was doing,
+/// the HTTP status and the service's error code, and the ids Microsoft support asks for. Written to a result
+/// document's `error.service`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceDetails {
+    /// The service: `entra`, `graph` or `exchange`.
+    pub name: &'static str,
+    /// What the connector was doing, e.g. `create the service principal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The HTTP status of the answer; absent when there was no answer (a network error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The service's own error code (`Authorization_RequestDenied`, `invalid_grant`, `AADSTS50076`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Microsoft's `request-id` for the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The `client-request-id` the connector sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+    /// Entra ID's `trace_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// Entra ID's `correlation_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+}
+
+/// An error of the connector core: a kind, a message for a person, and where it helps a hint, the wizard
+/// step it happened in and what a service answered. Messages never contain tokens, secrets or private keys.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
@@ -169,6 +199,7 @@ pub struct Error {
     message: String,
     hint: Option<String>,
     step: Option<Step>,
+    service: Option<Box<ServiceDetails>>,
 }
 
 impl Error {
@@ -179,7 +210,25 @@ impl Error {
             message: message.into(),
             hint: None,
             step: None,
+            service: None,
         }
+    }
+
+    /// Adds what a service answered.
+    pub fn with_service(mut self, service: ServiceDetails) -> Self {
+        self.service = Some(Box::new(service));
+        self
+    }
+
+    /// Replaces the message, keeping everything else.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// What a service answered, if the error came from one.
+    pub fn service(&self) -> Option<&ServiceDetails> {
+        self.service.as_deref()
     }
 
     /// Adds a hint: what the person can do about it.
@@ -191,6 +240,12 @@ impl Error {
     /// Says in which wizard step the error happened.
     pub fn with_step(mut self, step: Step) -> Self {
         self.step = Some(step);
+        self
+    }
+
+    /// Says in which wizard step the error happened, unless it already says.
+    pub fn or_step(mut self, step: Step) -> Self {
+        self.step.get_or_insert(step);
         self
     }
 

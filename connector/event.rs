@@ -82,7 +82,7 @@ pub enum SignInPrompt {
 }
 
 /// The type-specific part of an event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventBody {
     /// Progress of a step.
@@ -101,7 +101,7 @@ pub enum EventBody {
         /// Why.
         reason: WaitReason,
         /// How long, in seconds.
-        seconds: u64,
+        seconds: f64,
         /// Which attempt comes next (1-based).
         attempt: u32,
         /// The most attempts that will be made.

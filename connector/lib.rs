@@ -6,12 +6,20 @@
 //! `include/m365_connector.h`; the JSON documents are described in `docs/abi.md`.
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod certificate;
 pub mod cloud;
 pub mod describe;
+pub mod directory_roles;
 pub mod error;
 pub mod event;
 pub mod ffi;
+pub mod graph;
+pub mod http;
+pub mod network;
 pub mod result;
+pub mod runtime;
+pub mod secret;
 pub mod session;
 pub mod settings;
+pub mod sign_in;

@@ -36,6 +36,9 @@ pub struct Warning {
 pub struct Outcome {
     operation: Operation,
     result: Result<Value, Error>,
+    /// `data` of a failure, for the operations that say what they found even when they fail (the checks of
+    /// `TEST_FAILED`, the candidates of `CONFIRMATION_REQUIRED` and `CONFLICT`).
+    failure_data: Option<Value>,
     done: Vec<Done>,
     warnings: Vec<Warning>,
 }
@@ -46,6 +49,7 @@ impl Outcome {
         Outcome {
             operation,
             result: Ok(data),
+            failure_data: None,
             done: Vec::new(),
             warnings: Vec::new(),
         }
@@ -56,6 +60,7 @@ impl Outcome {
         Outcome {
             operation,
             result: Err(error),
+            failure_data: None,
             done: Vec::new(),
             warnings: Vec::new(),
         }
@@ -101,7 +106,18 @@ impl Outcome {
 
     /// The data on success.
     pub fn data(&self) -> Option<&Value> {
-        self.result.as_ref().ok()
+        match &self.result {
+            Ok(data) => Some(data),
+            Err(_) => self.failure_data.as_ref(),
+        }
+    }
+
+    /// Adds `data` to a failure (ignored on success, whose data is already set).
+    pub fn with_failure_data(mut self, data: Value) -> Self {
+        if self.result.is_err() {
+            self.failure_data = Some(data);
+        }
+        self
     }
 
     /// The error on failure.
@@ -129,6 +145,8 @@ impl Outcome {
             column: Option<usize>,
             #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
             fields: &'a [FieldError],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            service: Option<&'a crate::error::ServiceDetails>,
         }
         #[derive(Serialize)]
         struct Document<'a> {
@@ -158,6 +176,7 @@ impl Outcome {
                 line,
                 column,
                 fields: error.fields(),
+                service: error.service(),
             }
         });
         let status = self.status();

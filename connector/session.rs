@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 use crate::describe::{Step, describe};
 use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, EventSink, Events, LogLevel, Phase};
+use crate::http::{NetworkOptions, SignInOptions};
+use crate::network::Network;
 use crate::result::{Outcome, Warning};
 use crate::settings::{Settings, validate};
 
@@ -106,6 +108,12 @@ pub struct SessionOptions {
     /// Diagnostics for host developers.
     #[serde(default)]
     pub diagnostics: Diagnostics,
+    /// Timeouts, retries and waits of the network operations.
+    #[serde(default)]
+    pub network: NetworkOptions,
+    /// The interactive sign-in: who opens the browser, and how long to wait.
+    #[serde(default)]
+    pub sign_in: SignInOptions,
 }
 
 impl SessionOptions {
@@ -116,6 +124,12 @@ impl SessionOptions {
         };
         let options: SessionOptions = serde_json::from_str(json)
             .map_err(|e| Error::invalid_json("session options document", &e))?;
+        if let Err(message) = options.network.check() {
+            return Err(
+                Error::new(ErrorKind::InvalidJson { line: 0, column: 0 }, message)
+                    .with_hint("Pass session options as described in docs/abi.md."),
+            );
+        }
         if let Some(op) = options.diagnostics.panic_in
             && matches!(op, Operation::SessionNew | Operation::Cancel)
         {
@@ -139,6 +153,7 @@ static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 /// background threads yet; later versions stop their runtime here.
 pub fn shutdown() {
     SHUT_DOWN.store(true, Ordering::SeqCst);
+    crate::runtime::shutdown();
 }
 
 /// Whether the plugin was shut down.
@@ -162,6 +177,11 @@ pub struct Session {
     events: Events,
     busy: AtomicBool,
     cancelled: AtomicBool,
+    /// Wakes the running call's network waits when the host cancels.
+    cancel_signal: tokio::sync::Notify,
+    /// The HTTP client and the administrator's sign-in. Only the running call uses it (calls are
+    /// serialised); the lock makes the session `Sync` for `cancel`.
+    network: std::sync::Mutex<Network>,
 }
 
 /// Marks the session busy for one call; frees it when dropped, also when a panic unwinds.
@@ -182,15 +202,44 @@ pub struct Call<'a> {
 impl Call<'_> {
     /// Returns `Cancelled` when the host called `cancel` since this call began.
     pub fn checkpoint(&self) -> Result<(), Error> {
-        if self.session.cancelled.load(Ordering::SeqCst) {
-            Err(Error::new(
-                ErrorKind::Cancelled,
-                format!("{} was cancelled by the host.", self.operation.name()),
-            )
-            .with_hint("Run the step again when ready; what was already done is listed."))
+        if self.is_cancelled() {
+            Err(self.cancelled_error())
         } else {
             Ok(())
         }
+    }
+
+    /// Whether the host cancelled this call.
+    pub fn is_cancelled(&self) -> bool {
+        self.session.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// The error a cancelled call returns.
+    pub fn cancelled_error(&self) -> Error {
+        Error::new(
+            ErrorKind::Cancelled,
+            format!("{} was cancelled by the host.", self.operation.name()),
+        )
+        .with_hint("Run the step again when ready; what was already done is listed.")
+    }
+
+    /// Completes when the host cancels this call (at once when it already did): network waits race it, so
+    /// that `cancel` ends them within milliseconds.
+    pub async fn cancelled(&self) {
+        loop {
+            let notified = self.session.cancel_signal.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// The operation this call runs.
+    pub fn operation(&self) -> Operation {
+        self.operation
     }
 
     /// Sends an event.
@@ -221,6 +270,8 @@ impl Session {
             events,
             busy: AtomicBool::new(false),
             cancelled: AtomicBool::new(false),
+            cancel_signal: tokio::sync::Notify::new(),
+            network: std::sync::Mutex::new(Network::default()),
         })
     }
 
@@ -233,6 +284,7 @@ impl Session {
     pub fn cancel(&self) {
         if self.busy.load(Ordering::Acquire) {
             self.cancelled.store(true, Ordering::SeqCst);
+            self.cancel_signal.notify_waiters();
         }
     }
 
@@ -318,19 +370,69 @@ impl Session {
         })
     }
 
-    /// `authenticate`: validates its input; sign-in is not available in this version yet.
+    /// The session's network state, for the running call.
+    fn network(&self) -> std::sync::MutexGuard<'_, Network> {
+        self.network
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// `authenticate`: signs an administrator in (device code or browser, as the settings say) and keeps
+    /// the sign-in in this session; `data` says who signed in to which tenant and what they can do.
     pub fn authenticate(&self, input_json: &str) -> Outcome {
-        self.not_available_yet(Operation::Authenticate, input_json)
+        let operation = Operation::Authenticate;
+        self.run(operation, |call| {
+            let settings = match read_settings(call, input_json) {
+                Ok(settings) => settings,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let mut network = self.network();
+            let result = crate::runtime::block_on(crate::sign_in::authenticate(
+                call,
+                &mut network,
+                &settings,
+                &self.options.network,
+                &self.options.sign_in,
+            ))
+            .and_then(|r| r);
+            match result {
+                Ok((data, warnings)) => Outcome::success(operation, data)
+                    .with_warnings(settings_warnings(&settings))
+                    .with_warnings(warnings),
+                Err(error) => Outcome::failure(operation, error.or_step(Step::SignIn))
+                    .with_warnings(settings_warnings(&settings)),
+            }
+        })
     }
 
-    /// `provision`: validates its input; provisioning is not available in this version yet.
+    /// `provision`: validates its input and needs a sign-in; provisioning is not available in this version
+    /// yet.
     pub fn provision(&self, input_json: &str) -> Outcome {
-        self.not_available_yet(Operation::Provision, input_json)
+        self.signed_in_then_not_available(Operation::Provision, input_json)
     }
 
-    /// `consent`: validates its input; consent is not available in this version yet.
+    /// `consent`: validates its input and needs a sign-in; consent is not available in this version yet.
     pub fn consent(&self, input_json: &str) -> Outcome {
-        self.not_available_yet(Operation::Consent, input_json)
+        self.signed_in_then_not_available(Operation::Consent, input_json)
+    }
+
+    fn signed_in_then_not_available(&self, operation: Operation, input_json: &str) -> Outcome {
+        let step = operation.step().unwrap_or(Step::Provision);
+        self.run(operation, |call| {
+            let settings = match read_settings(call, input_json) {
+                Ok(settings) => settings,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            if let Err(error) = self.network().signed_in_for(&settings) {
+                return Outcome::failure(operation, error.with_step(step));
+            }
+            let error = Error::new(
+                ErrorKind::NotAvailable,
+                format!("{} is not available in this version yet.", operation.name()),
+            )
+            .with_step(step);
+            Outcome::failure(operation, error).with_warnings(settings_warnings(&settings))
+        })
     }
 
     /// `test`: validates its input; the connection test is not available in this version yet.
@@ -429,14 +531,14 @@ mod tests {
     fn operations_report_their_steps() {
         let recorder = Arc::new(Recorder::default());
         let session = Session::new(None, Some(Box::new(recorder.clone()))).unwrap();
-        let outcome = session.authenticate(r#"{"settings_version":2,"application_name":"Sync"}"#);
-        assert_eq!(outcome.status(), ConnectorStatus::NotAvailable);
+        let outcome = session.consent(r#"{"settings_version":2,"application_name":"Sync"}"#);
+        assert_eq!(outcome.status(), ConnectorStatus::SignInRequired);
         let events = recorder.0.lock().unwrap();
         let phases: Vec<(&str, &str)> = events
             .iter()
             .map(|e| (e["step"].as_str().unwrap(), e["phase"].as_str().unwrap()))
             .collect();
-        assert_eq!(phases, [("sign_in", "started"), ("sign_in", "failed")]);
+        assert_eq!(phases, [("consent", "started"), ("consent", "failed")]);
     }
 
     #[test]
@@ -447,10 +549,12 @@ mod tests {
         assert_eq!(outcome.status(), ConnectorStatus::InvalidSettings);
         let outcome =
             session.provision(r#"{"settings_version":2,"application_name":"A","plan_only":true}"#);
+        assert_eq!(outcome.status(), ConnectorStatus::SignInRequired);
+        let outcome = session.test(r#"{"settings_version":2,"application_name":"A"}"#);
         assert_eq!(outcome.status(), ConnectorStatus::NotAvailable);
         assert_eq!(
             outcome.error().unwrap().message(),
-            "provision is not available in this version yet."
+            "test is not available in this version yet."
         );
     }
 

@@ -205,27 +205,26 @@ fn freeing_null_does_nothing() {
 }
 
 #[test]
-fn network_operations_check_their_settings_then_say_they_are_not_available() {
+fn network_operations_check_their_settings_before_anything_else() {
     let session = Session::new(None);
     for operation in ["authenticate", "provision", "consent", "test", "remove"] {
-        let (status, document) = session.call(operation, VALID);
-        assert_eq!(status, ConnectorStatus::NotAvailable, "{operation}");
-        assert_eq!(document["status"], "NOT_AVAILABLE");
-        assert_eq!(document["error"]["code"], "not_available");
-        assert_eq!(
-            document["error"]["message"],
-            format!("{operation} is not available in this version yet.")
-        );
         let (status, document) =
             session.call(operation, r#"{"settings_version":2,"application_name":""}"#);
         assert_eq!(status, ConnectorStatus::InvalidSettings, "{operation}");
         assert_eq!(document["error"]["fields"][0]["field"], "application_name");
     }
+    // Without a sign-in on the session, the operations that need one say so before any request.
+    for operation in ["provision", "consent"] {
+        let (status, document) = session.call(operation, VALID);
+        assert_eq!(status, ConnectorStatus::SignInRequired, "{operation}");
+        assert_eq!(document["status"], "SIGN_IN_REQUIRED");
+        assert_eq!(document["error"]["code"], "sign_in_required");
+    }
     let (status, _) = session.call(
         "provision",
         r#"{"settings_version":2,"application_name":"Sync","plan_only":true}"#,
     );
-    assert_eq!(status, ConnectorStatus::NotAvailable);
+    assert_eq!(status, ConnectorStatus::SignInRequired);
 }
 
 #[test]

@@ -206,10 +206,10 @@ int main(int argc, char **argv) {
         doc = NULL;
     }
     if (valid != NULL) {
-        /* The network operations exist in the table; in this version they answer NOT_AVAILABLE, with a document. */
-        status = api->authenticate(session, valid, &doc);
-        check(status == CONNECTOR_STATUS_NOT_AVAILABLE && has_member(doc, "code", "\"not_available\""),
-              "authenticate answers NOT_AVAILABLE with a document", doc);
+        /* Provision needs an administrator signed in on the session first; it says so before any request. */
+        status = api->provision(session, valid, &doc);
+        check(status == CONNECTOR_STATUS_SIGN_IN_REQUIRED && has_member(doc, "code", "\"sign_in_required\""),
+              "provision without a sign-in answers SIGN_IN_REQUIRED with a document", doc);
         api->document_free(doc);
         doc = NULL;
     }

@@ -1,0 +1,143 @@
+//! The device code sign-in (RFC 8628 as Entra ID serves it): the connector asks for a code, the host shows
+//! it with the verification URL (a `sign_in_prompt` event), and the connector polls the token endpoint at
+//! the interval Entra gives until the administrator approves, declines, the code expires, or the host
+//! cancels.
+//!
+//! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code>
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::auth::entra_error::EntraError;
+use crate::auth::entra_error::sign_in_refused;
+use crate::auth::flow::SignInFlow;
+use crate::auth::token::TokenAnswer;
+use crate::auth::token_endpoint::{TokenOutcome, post_token};
+use crate::error::{Error, ErrorKind};
+use crate::event::{EventBody, LogLevel, SignInPrompt};
+use crate::http::{Request, Service};
+use crate::secret::Secret;
+use crate::session::Call;
+
+/// The grant type of the poll (RFC 8628 §3.4).
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// The shortest wait between polls, whatever interval the service advertises.
+const MIN_POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// The answer of the device authorization endpoint.
+#[derive(Deserialize)]
+struct DeviceAuthorization {
+    device_code: String,
+    user_code: String,
+    verification_uri: String,
+    expires_in: u64,
+    #[serde(default)]
+    interval: Option<u64>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// Signs in with a device code; returns the token answer once the administrator approved.
+pub async fn sign_in(call: &Call<'_>, flow: &SignInFlow<'_>) -> Result<TokenAnswer, Error> {
+    let request = Request::new(
+        Service::Entra,
+        Method::POST,
+        flow.authority.device_code_endpoint(),
+        "start the device code sign-in",
+    )
+    .form([("client_id", flow.client_id), ("scope", flow.scopes)]);
+    let response = flow.http.send(call, &request).await?;
+    if !response.status.is_success() {
+        return Err(match EntraError::parse(&response) {
+            Some(entra) => sign_in_refused(&entra, response.details(), &flow.context()),
+            None => response.unreadable("its answer is not an Entra error"),
+        });
+    }
+    let authorization: DeviceAuthorization = response.json()?;
+    let device_code = Secret::new(authorization.device_code);
+    let started = Instant::now();
+    let lifetime = Duration::from_secs(authorization.expires_in);
+    let deadline = started + lifetime.min(flow.options.timeout());
+    let expires_at = (OffsetDateTime::now_utc() + lifetime)
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let message = authorization.message.unwrap_or_else(|| {
+        format!(
+            "To sign in, open {} and enter the code {}.",
+            authorization.verification_uri, authorization.user_code
+        )
+    });
+    call.emit(EventBody::SignInPrompt(SignInPrompt::DeviceCode {
+        verification_uri: authorization.verification_uri,
+        user_code: authorization.user_code,
+        expires_at,
+        message,
+    }));
+    let mut interval =
+        Duration::from_secs(authorization.interval.unwrap_or(5)).max(MIN_POLL_INTERVAL);
+    let mut first = true;
+    loop {
+        if !first {
+            let now = Instant::now();
+            if now + interval > deadline {
+                return Err(expired(deadline.saturating_duration_since(started)));
+            }
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                () = call.cancelled() => return Err(call.cancelled_error()),
+            }
+        }
+        first = false;
+        let outcome = post_token(
+            call,
+            flow.http,
+            flow.authority,
+            "check whether the device code sign-in was completed",
+            &[
+                ("grant_type", DEVICE_CODE_GRANT),
+                ("client_id", flow.client_id),
+                ("device_code", device_code.expose()),
+            ],
+        )
+        .await?;
+        match outcome {
+            TokenOutcome::Issued(answer) => return Ok(answer),
+            TokenOutcome::Refused { entra, response } => match entra.error.as_str() {
+                "authorization_pending" => {}
+                "slow_down" => {
+                    interval += Duration::from_secs(5);
+                    call.emit(EventBody::Log {
+                        level: LogLevel::Debug,
+                        message: format!(
+                            "Entra ID asked to poll more slowly; now every {} s.",
+                            interval.as_secs()
+                        ),
+                    });
+                }
+                "expired_token" | "code_expired" => {
+                    return Err(
+                        expired(started.elapsed()).with_service(entra.details(response.details()))
+                    );
+                }
+                _ => return Err(sign_in_refused(&entra, response.details(), &flow.context())),
+            },
+        }
+    }
+}
+
+/// The error when the code expired (or the host's bound on waiting ran out) before the sign-in finished.
+fn expired(waited: Duration) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!(
+            "The device code expired before the sign-in was completed (waited {} s).",
+            waited.as_secs()
+        ),
+    )
+    .with_hint("Run Log in to Azure again and enter the new code before it expires.")
+}

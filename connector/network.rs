@@ -1,0 +1,143 @@
+//! A session's network state: its HTTP client (made for the endpoints and trust of the settings it last
+//! served, and reused while they stay the same) and the administrator's sign-in.
+//!
+//! Tokens go only where their cloud says: a sign-in is bound to the endpoints, the sign-in client and the
+//! tenant it was made for, and a later call whose settings point elsewhere gets `SIGN_IN_REQUIRED` instead
+//! of sending the tokens there.
+
+use crate::auth::delegated::DelegatedTokens;
+use crate::cloud::Endpoints;
+use crate::error::{Error, ErrorKind};
+use crate::graph::Graph;
+use crate::http::{HttpClient, NetworkOptions, Trust};
+use crate::settings::{DEFAULT_CLIENT_ID, Settings};
+use crate::sign_in::account::Account;
+
+/// Where a session's requests go and whom they trust.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The cloud's endpoints and resource identifiers.
+    pub endpoints: Endpoints,
+    /// The trusted certificate authorities.
+    pub trust: Trust,
+}
+
+impl Target {
+    /// The target of a settings document: its endpoints, and its extra CA (the only trust when the
+    /// endpoints are custom and a CA is given).
+    pub fn of(settings: &Settings) -> Target {
+        let endpoints = settings.endpoints().clone();
+        let extra_ca_pem = settings.text("extra_ca_pem").map(str::to_owned);
+        let only_extra = endpoints.cloud == "custom" && extra_ca_pem.is_some();
+        Target {
+            endpoints,
+            trust: Trust {
+                extra_ca_pem,
+                only_extra,
+            },
+        }
+    }
+}
+
+/// A completed sign-in.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// Where it was made.
+    pub target: Target,
+    /// The public client it used.
+    pub client_id: String,
+    /// The tenant it signed in to.
+    pub tenant_id: String,
+    /// Who signed in.
+    pub account: Account,
+    /// The delegated tokens (behind an async lock so that parallel requests of one call share them).
+    pub tokens: tokio::sync::Mutex<DelegatedTokens>,
+}
+
+impl SignedIn {
+    /// The Graph client of this sign-in.
+    pub fn graph<'a>(&'a self, http: &'a HttpClient) -> Graph<'a> {
+        Graph::new(http, self.target.endpoints.graph_v1(), &self.tokens)
+    }
+}
+
+/// The network state of one session.
+#[derive(Debug, Default)]
+pub struct Network {
+    client: Option<(Target, NetworkOptions, HttpClient)>,
+    signed_in: Option<SignedIn>,
+}
+
+/// The public client a settings document signs in with.
+pub fn client_id_of(settings: &Settings) -> &str {
+    settings.text("client_id").unwrap_or(DEFAULT_CLIENT_ID)
+}
+
+impl Network {
+    /// The HTTP client for `target`, made (or remade, when the target changed) as needed. Its pooled
+    /// connections are reused across the session's calls.
+    pub fn client(
+        &mut self,
+        target: &Target,
+        options: &NetworkOptions,
+    ) -> Result<HttpClient, Error> {
+        if let Some((current, current_options, client)) = &self.client
+            && current == target
+            && current_options == options
+        {
+            return Ok(client.clone());
+        }
+        let client = HttpClient::new(&target.trust, options)?;
+        self.client = Some((target.clone(), options.clone(), client.clone()));
+        Ok(client)
+    }
+
+    /// Keeps a completed sign-in, replacing (and so wiping) any earlier one.
+    pub fn sign_in(&mut self, signed_in: SignedIn) {
+        self.signed_in = Some(signed_in);
+    }
+
+    /// The current sign-in, if any.
+    pub fn current(&self) -> Option<&SignedIn> {
+        self.signed_in.as_ref()
+    }
+
+    /// The sign-in, when it was made for these settings' endpoints, client and tenant; otherwise
+    /// `SIGN_IN_REQUIRED` saying why.
+    pub fn signed_in_for(&self, settings: &Settings) -> Result<&SignedIn, Error> {
+        let Some(signed_in) = &self.signed_in else {
+            return Err(Error::new(
+                ErrorKind::SignInRequired,
+                "No administrator is signed in on this session.",
+            )
+            .with_hint("Run Log in to Azure (authenticate) first, on the same session."));
+        };
+        let target = Target::of(settings);
+        let elsewhere = if signed_in.target.endpoints != target.endpoints {
+            Some("other endpoints")
+        } else if signed_in.target.trust != target.trust {
+            Some("another trusted CA")
+        } else if client_id_of(settings) != signed_in.client_id {
+            Some("another sign-in client")
+        } else if settings
+            .text("tenant_id")
+            .is_some_and(|tenant| tenant != signed_in.tenant_id)
+        {
+            Some("another tenant")
+        } else {
+            None
+        };
+        match elsewhere {
+            None => Ok(signed_in),
+            Some(what) => Err(Error::new(
+                ErrorKind::SignInRequired,
+                format!(
+                    "The administrator signed in for {}, but these settings use {what}; the sign-in is not used \
+                     for them.",
+                    signed_in.account.tenant.display_name
+                ),
+            )
+            .with_hint("Run Log in to Azure again with these settings.")),
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! A simulated tenant for the network tests, and the settings and session options that point the
+//! connector at it: the custom cloud (all three endpoints), tenant-sim's CA as the only trust, the global
+//! cloud's resource identifiers in scopes, and network bounds small enough that waits take milliseconds.
+#![allow(dead_code)] // each test binary uses part of this module
+
+use serde_json::{Value, json};
+use tenant_sim::{DeviceCodeApproval, KnobSettings, SeedOptions, Tenant, TenantOptions};
+
+/// A tenant whose device codes are approved at once and may be polled without waiting.
+pub fn start() -> Tenant {
+    start_with(KnobSettings::default(), SeedOptions::default())
+}
+
+/// A tenant with these knobs (device codes approved at once and polled without waiting unless the knobs
+/// say otherwise) and this seed.
+pub fn start_with(knobs: KnobSettings, seed: SeedOptions) -> Tenant {
+    Tenant::start_blocking(TenantOptions { seed, knobs }).expect("tenant-sim starts")
+}
+
+/// Knobs for a quick sign-in: the device code is approved before the first poll, polls need no interval.
+pub fn quick_knobs() -> KnobSettings {
+    KnobSettings {
+        device_code_approval: DeviceCodeApproval::Approve,
+        device_code_interval_secs: 0,
+        ..KnobSettings::default()
+    }
+}
+
+/// Settings for this tenant: auto configuration, one directory, the custom cloud at tenant-sim's
+/// endpoints with its CA, and `extra` merged over them.
+pub fn settings(tenant: &Tenant, extra: Value) -> String {
+    let mut settings = json!({
+        "settings_version": 2,
+        "mode": "auto",
+        "tenant_mode": "one",
+        "cloud": "custom",
+        "authority_host": tenant.authority_url(),
+        "graph_endpoint": tenant.graph_url(),
+        "exchange_endpoint": tenant.exchange_url(),
+        "extra_ca_pem": tenant.ca_pem(),
+        "sign_in_method": "device_code",
+        "application_name": "Contoso Sync",
+    });
+    if let (Value::Object(base), Value::Object(extra)) = (&mut settings, extra) {
+        for (name, value) in extra {
+            base.insert(name, value);
+        }
+    }
+    settings.to_string()
+}
+
+/// Session options with small network bounds (the host opens the browser itself).
+pub fn fast_options() -> String {
+    json!({
+        "host": { "name": "tests" },
+        "log_level": "debug",
+        "network": {
+            "request_timeout_ms": 10_000,
+            "retry": { "max_attempts": 6, "base_delay_ms": 10, "max_delay_ms": 2_000 },
+            "consistency_wait_ms": 10_000
+        },
+        "sign_in": { "open_browser": false, "timeout_ms": 20_000 }
+    })
+    .to_string()
+}
