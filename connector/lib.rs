@@ -17,6 +17,7 @@ pub mod ffi;
 pub mod graph;
 pub mod http;
 pub mod network;
+pub mod provision;
 pub mod result;
 pub mod runtime;
 pub mod secret;
