@@ -257,3 +257,82 @@ fn damaged(reason: &str) -> CertificateError {
         reason: reason.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use crate::certificate::error::CertificateError;
+    use crate::certificate::generate::{GenerateOptions, generate};
+    use crate::certificate::pkcs12::read::read;
+
+    /// Re-encodes DER as BER the way Java and macOS write PKCS#12: every constructed value with an
+    /// indefinite length, and every OCTET STRING longer than 16 bytes as a constructed string of chunks.
+    /// The contents of OCTET STRINGs are kept byte for byte, so the MAC still holds.
+    fn to_ber(mut der: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        while !der.is_empty() {
+            let tag = der[0];
+            let (length, header) = match der[1] {
+                short if short < 0x80 => (usize::from(short), 2),
+                long => {
+                    let count = usize::from(long & 0x7F);
+                    let length = der[2..2 + count]
+                        .iter()
+                        .fold(0, |acc, byte| acc << 8 | usize::from(*byte));
+                    (length, 2 + count)
+                }
+            };
+            let value = &der[header..header + length];
+            if tag & 0x20 != 0 {
+                out.extend([tag, 0x80]);
+                out.extend(to_ber(value));
+                out.extend([0, 0]);
+            } else if tag == 0x04 && value.len() > 16 {
+                out.extend([0x24, 0x80]);
+                for chunk in value.chunks(16) {
+                    out.extend([0x04, chunk.len() as u8]);
+                    out.extend(chunk);
+                }
+                out.extend([0, 0]);
+            } else {
+                out.extend(&der[..header + length]);
+            }
+            der = &der[header + length..];
+        }
+        out
+    }
+
+    #[test]
+    fn a_ber_file_with_indefinite_lengths_and_chunked_strings_is_read() {
+        let generated = generate(
+            &GenerateOptions::new("ber", 1),
+            datetime!(2026-01-01 00:00 UTC),
+        )
+        .unwrap();
+        let der = generated.pkcs12.expose();
+        let ber = to_ber(der);
+        assert_ne!(&ber[..], der);
+        assert_eq!(&ber[..2], &[0x30, 0x80]);
+        let (details, key) = read(&ber, generated.pkcs12_password.expose()).unwrap();
+        assert_eq!(details, generated.details);
+        assert_eq!(key.public_key(), details.rsa_public_key().unwrap());
+    }
+
+    #[test]
+    fn what_is_not_pkcs12_is_called_damaged() {
+        for bytes in [
+            &b""[..],
+            b"\x30\x00",
+            b"\x30\x03\x02\x01\x02",
+            b"\x04\x02ab",
+        ] {
+            let error = read(bytes, "").unwrap_err();
+            assert!(
+                matches!(error, CertificateError::Pkcs12Damaged { .. }),
+                "{bytes:?}: {error:?}"
+            );
+            assert!(error.to_string().ends_with("; export it again."));
+        }
+    }
+}
