@@ -154,6 +154,10 @@ fn the_pkcs12_for_windows_opens_with_its_password_and_its_key_matches_the_certif
         password,
         b"",
     );
+    // What OpenSSL extracts (with its "Bag Attributes" lines) reads back as the same certificate and key.
+    let extracted = HeldCertificate::from_pem(&format!("{certificate_pem}{key_pem}")).unwrap();
+    assert_eq!(extracted.details(), &certificate.details);
+    extracted.check_key_matches().unwrap();
     let certificate_modulus = run_ok(
         &openssl,
         &["x509", "-noout", "-modulus"],

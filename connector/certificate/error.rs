@@ -45,8 +45,9 @@ pub enum CertificateError {
     InvalidCertificate,
     /// No private key was found beside the certificate.
     #[error(
-        "no private key was found beside the certificate; give the certificate together with its unencrypted \
-         private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)."
+        "no private key was found beside the certificate; give the certificate together with its private key: \
+         in PEM an unencrypted -----BEGIN PRIVATE KEY----- (or RSA PRIVATE KEY) block, or a PKCS#12 file \
+         exported with its private key."
     )]
     NoPrivateKey,
     /// More than one private key was found, so which one signs is ambiguous.

@@ -13,6 +13,9 @@ use crate::certificate::pem::read_certificate_and_key;
 use crate::certificate::pkcs12;
 use crate::certificate::private_key::PrivateKey;
 
+/// What every PEM block starts with.
+const PEM_BEGIN: &[u8] = b"-----BEGIN ";
+
 /// The largest certificate file read: a certificate with its key and a chain is a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -63,18 +66,14 @@ impl HeldCertificate {
     /// the empty password) and is not used for PEM. Files over [`MAX_FILE_BYTES`] are refused.
     pub fn from_file(path: &Path, password: Option<&str>) -> Result<Self, CertificateError> {
         let bytes = read_file(path)?;
-        let start = bytes
-            .iter()
-            .position(|byte| !byte.is_ascii_whitespace())
-            .unwrap_or(bytes.len());
-        let body = bytes[start..]
-            .strip_prefix("\u{feff}".as_bytes())
-            .unwrap_or(&bytes[start..]);
-        if body.starts_with(b"-----BEGIN") {
-            let text = std::str::from_utf8(&bytes)
-                .map_err(|_| CertificateError::Pem("the file is not UTF-8 text.".to_owned()))?;
-            Self::from_pem(text)
-        } else if body.first() == Some(&0x30) {
+        if bytes
+            .windows(PEM_BEGIN.len())
+            .any(|window| window == PEM_BEGIN)
+        {
+            // Text before the first block (e.g. OpenSSL's "Bag Attributes") is allowed, as in PEM generally.
+            let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
+            Self::from_pem(&text)
+        } else if bytes.first() == Some(&0x30) {
             Self::from_pkcs12(&bytes, password.unwrap_or_default())
         } else {
             Err(CertificateError::UnknownFileFormat {
@@ -283,7 +282,7 @@ mod tests {
         std::fs::write(
             &pem_path,
             format!(
-                "\n{}{}",
+                "\u{feff}Bag Attributes\n    friendlyName: file\n{}{}",
                 certificate.certificate_pem,
                 certificate.private_key_pem.expose()
             ),

@@ -32,16 +32,8 @@ impl HeldCertificate {
         token_endpoint: &str,
         now: OffsetDateTime,
     ) -> Result<SecretString, CertificateError> {
-        if client_id.is_empty() {
-            return Err(CertificateError::InvalidClaims(
-                "the client id (application id) is empty.",
-            ));
-        }
-        if token_endpoint.is_empty() {
-            return Err(CertificateError::InvalidClaims(
-                "the token endpoint URL is empty.",
-            ));
-        }
+        non_empty(client_id, "the client id (application id) is empty.")?;
+        non_empty(token_endpoint, "the token endpoint URL is empty.")?;
         let issued = now.unix_timestamp();
         let claims = json!({
             "aud": token_endpoint,
@@ -64,11 +56,10 @@ impl HeldCertificate {
         application_object_id: &str,
         now: OffsetDateTime,
     ) -> Result<SecretString, CertificateError> {
-        if application_object_id.is_empty() {
-            return Err(CertificateError::InvalidClaims(
-                "the application's object id is empty.",
-            ));
-        }
+        non_empty(
+            application_object_id,
+            "the application's object id is empty.",
+        )?;
         let claims = json!({
             "aud": PROOF_OF_POSSESSION_AUDIENCE,
             "iss": application_object_id,
@@ -94,6 +85,15 @@ impl HeldCertificate {
         token.push('.');
         token.push_str(&URL_SAFE_NO_PAD.encode(signature));
         Ok(SecretString::new(token))
+    }
+}
+
+/// `Ok` when `value` is not empty, else [`CertificateError::InvalidClaims`] with `problem`.
+fn non_empty(value: &str, problem: &'static str) -> Result<(), CertificateError> {
+    if value.is_empty() {
+        Err(CertificateError::InvalidClaims(problem))
+    } else {
+        Ok(())
     }
 }
 

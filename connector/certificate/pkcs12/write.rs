@@ -34,46 +34,36 @@ pub(crate) struct Pkcs12Input<'a> {
 pub(crate) fn write(input: &Pkcs12Input<'_>, password: &str) -> Result<Vec<u8>, CertificateError> {
     let rng = SystemRandom::new();
 
-    let certificate_contents = yasna::construct_der(|writer| {
-        writer.write_sequence_of(|writer| {
-            write_safe_bag(
-                writer.next(),
-                oid::CERT_BAG,
-                |writer| {
-                    writer.write_sequence(|writer| {
-                        writer.next().write_oid(&oid(oid::X509_CERTIFICATE));
-                        writer.next().write_tagged(Tag::context(0), |writer| {
-                            writer.write_bytes(input.certificate_der)
-                        });
-                    });
-                },
-                input,
-                None,
-            );
-        });
-    });
+    let certificate_contents = write_safe_contents(
+        oid::CERT_BAG,
+        |writer| {
+            writer.write_sequence(|writer| {
+                writer.next().write_oid(&oid(oid::X509_CERTIFICATE));
+                writer.next().write_tagged(Tag::context(0), |writer| {
+                    writer.write_bytes(input.certificate_der)
+                });
+            });
+        },
+        input,
+        None,
+    );
     let certificate_encryption = Pbes2::generate(&rng)?;
     let encrypted_certificates = certificate_encryption.encrypt(password, &certificate_contents)?;
 
     let key_encryption = Pbes2::generate(&rng)?;
     let encrypted_key = key_encryption.encrypt(password, input.pkcs8)?;
-    let key_contents = yasna::construct_der(|writer| {
-        writer.write_sequence_of(|writer| {
-            write_safe_bag(
-                writer.next(),
-                oid::SHROUDED_KEY_BAG,
-                |writer| {
-                    // EncryptedPrivateKeyInfo (RFC 5958 §3).
-                    writer.write_sequence(|writer| {
-                        key_encryption.write_algorithm(writer.next());
-                        writer.next().write_bytes(&encrypted_key);
-                    });
-                },
-                input,
-                Some(WINDOWS_CSP_NAME),
-            );
-        });
-    });
+    let key_contents = write_safe_contents(
+        oid::SHROUDED_KEY_BAG,
+        |writer| {
+            // EncryptedPrivateKeyInfo (RFC 5958 §3).
+            writer.write_sequence(|writer| {
+                key_encryption.write_algorithm(writer.next());
+                writer.next().write_bytes(&encrypted_key);
+            });
+        },
+        input,
+        Some(WINDOWS_CSP_NAME),
+    );
 
     let authenticated_safe = yasna::construct_der(|writer| {
         writer.write_sequence_of(|writer| {
@@ -121,6 +111,20 @@ fn write_content_info(
         writer.next().write_oid(&oid(content_type));
         writer.next().write_tagged(Tag::context(0), content);
     });
+}
+
+/// Encodes `SafeContents ::= SEQUENCE OF SafeBag` holding the one bag [`write_safe_bag`] writes.
+fn write_safe_contents(
+    bag_id: &[u64],
+    value: impl FnOnce(DERWriter<'_>),
+    input: &Pkcs12Input<'_>,
+    csp_name: Option<&str>,
+) -> Vec<u8> {
+    yasna::construct_der(|writer| {
+        writer.write_sequence_of(|writer| {
+            write_safe_bag(writer.next(), bag_id, value, input, csp_name);
+        });
+    })
 }
 
 /// Writes `SafeBag ::= SEQUENCE { bagId, [0] EXPLICIT bagValue, bagAttributes }` with `friendlyName`,
