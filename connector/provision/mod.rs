@@ -179,7 +179,7 @@ pub(crate) fn certificate_decision(run: &Run<'_>, keys: &[Value]) -> Certificate
 }
 
 /// Generates the new certificate (once per run).
-pub(crate) fn new_certificate(run: &mut Run<'_>) -> Result<&GeneratedCertificate, Error> {
+pub(crate) fn new_certificate<'r>(run: &'r mut Run<'_>) -> Result<&'r GeneratedCertificate, Error> {
     if run.generated.is_none() {
         let lifetime = number(run.settings, "credential_lifetime_days", 365).clamp(1, 3650) as u32;
         let options = GenerateOptions::new(run.desired.display_name.clone(), lifetime);
