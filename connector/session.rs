@@ -4,13 +4,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::describe::{Step, describe};
 use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, EventSink, Events, LogLevel, Phase};
 use crate::http::{NetworkOptions, SignInOptions};
-use crate::network::Network;
+use crate::network::{Network, Target};
+use crate::provision::input::ProvisionInput;
 use crate::result::{Outcome, Warning};
 use crate::settings::{Settings, validate};
 
@@ -68,7 +69,8 @@ impl Operation {
     /// The members of the operation's input that are not settings.
     fn input_members(self) -> &'static [&'static str] {
         match self {
-            Operation::Provision => &["plan_only"],
+            Operation::Provision => &crate::provision::input::MEMBERS,
+            Operation::Remove => &crate::provision::remove::MEMBERS,
             _ => &[],
         }
     }
@@ -405,10 +407,46 @@ impl Session {
         })
     }
 
-    /// `provision`: validates its input and needs a sign-in; provisioning is not available in this version
-    /// yet.
+    /// `provision`: creates or updates the application registration, its service principal and roles (or, with
+    /// `plan_only`, reports what it would do); needs a sign-in on this session.
     pub fn provision(&self, input_json: &str) -> Outcome {
-        self.signed_in_then_not_available(Operation::Provision, input_json)
+        let operation = Operation::Provision;
+        self.run(operation, |call| {
+            let (settings, document) = match read_input(call, input_json) {
+                Ok(read) => read,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let input = match ProvisionInput::from_document(&document) {
+                Ok(input) => input,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let mut network = self.network();
+            let prepared = network
+                .client(&Target::of(&settings), &self.options.network)
+                .and_then(|http| network.signed_in_for(&settings).map(|signed_in| (http, signed_in)));
+            let (http, signed_in) = match prepared {
+                Ok(prepared) => prepared,
+                Err(error) => return Outcome::failure(operation, error.or_step(Step::Provision)),
+            };
+            let report = match crate::runtime::block_on(crate::provision::provision(
+                call, signed_in, &http, &settings, &input,
+            )) {
+                Ok(report) => report,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let outcome = match report.result {
+                Ok(data) => Outcome::success(operation, data),
+                Err(error) => Outcome::failure(operation, error.or_step(Step::Provision)),
+            };
+            let outcome = match report.failure_data {
+                Some(data) => outcome.with_failure_data(data),
+                None => outcome,
+            };
+            outcome
+                .with_done(report.done)
+                .with_warnings(settings_warnings(&settings))
+                .with_warnings(report.warnings)
+        })
     }
 
     /// `consent`: validates its input and needs a sign-in; consent is not available in this version yet.
@@ -440,9 +478,38 @@ impl Session {
         self.not_available_yet(Operation::Test, input_json)
     }
 
-    /// `remove`: validates its input; removal is not available in this version yet.
+    /// `remove`: deletes the connection's application (with its service principal, roles and consents) when
+    /// the input confirms it by id and the application is the connector's; needs a sign-in on this session.
     pub fn remove(&self, input_json: &str) -> Outcome {
-        self.not_available_yet(Operation::Remove, input_json)
+        let operation = Operation::Remove;
+        self.run(operation, |call| {
+            let (settings, document) = match read_input(call, input_json) {
+                Ok(read) => read,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let mut network = self.network();
+            let prepared = network
+                .client(&Target::of(&settings), &self.options.network)
+                .and_then(|http| network.signed_in_for(&settings).map(|signed_in| (http, signed_in)));
+            let (http, signed_in) = match prepared {
+                Ok(prepared) => prepared,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let removal = match crate::runtime::block_on(crate::provision::remove::remove(
+                call, signed_in, &http, &settings, &document,
+            )) {
+                Ok(removal) => removal,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let outcome = match removal.result {
+                Ok(data) => Outcome::success(operation, data),
+                Err((error, Some(data))) => Outcome::failure(operation, error).with_failure_data(data),
+                Err((error, None)) => Outcome::failure(operation, error),
+            };
+            outcome
+                .with_done(removal.done)
+                .with_warnings(settings_warnings(&settings))
+        })
     }
 
     fn not_available_yet(&self, operation: Operation, input_json: &str) -> Outcome {
@@ -469,6 +536,12 @@ impl Session {
 
 /// Parses and validates the settings document an operation got, checking for cancellation after each stage.
 fn read_settings(call: &Call<'_>, input_json: &str) -> Result<Settings, Error> {
+    read_input(call, input_json).map(|(settings, _)| settings)
+}
+
+/// Parses the input document of an operation and validates its settings; returns them with the document
+/// (for the operation's own members).
+fn read_input(call: &Call<'_>, input_json: &str) -> Result<(Settings, Map<String, Value>), Error> {
     let document: Value = serde_json::from_str(input_json)
         .map_err(|e| Error::invalid_json("settings document", &e))?;
     let Value::Object(document) = document else {
@@ -478,22 +551,13 @@ fn read_settings(call: &Call<'_>, input_json: &str) -> Result<Settings, Error> {
         )
         .with_hint("Pass the settings as one flat JSON object, as described in docs/abi.md."));
     };
-    if let Some(plan_only) = document.get("plan_only")
-        && call.operation == Operation::Provision
-        && !plan_only.is_boolean()
-    {
-        return Err(Error::invalid_settings(vec![
-            crate::error::FieldError::new(
-                "plan_only",
-                "wrong_type",
-                "plan_only must be true or false.",
-            ),
-        ]));
+    if call.operation == Operation::Provision {
+        ProvisionInput::from_document(&document)?;
     }
     call.checkpoint()?;
     let settings = validate(&document, call.operation.input_members())?;
     call.checkpoint()?;
-    Ok(settings)
+    Ok((settings, document))
 }
 
 fn settings_warnings(settings: &Settings) -> Vec<Warning> {

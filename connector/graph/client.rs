@@ -198,7 +198,9 @@ impl<'a> Graph<'a> {
                 )
                 .bearer(token);
                 for (name, value) in &request.headers {
-                    http = http.header(HeaderName::from_static(name), value.clone());
+                    if let Ok(name) = HeaderName::try_from(name.to_ascii_lowercase()) {
+                        http = http.header(name, value.clone());
+                    }
                 }
                 if let Some(body) = &request.body {
                     http = http.json(body);

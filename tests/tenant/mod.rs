@@ -63,3 +63,49 @@ pub fn fast_options() -> String {
     })
     .to_string()
 }
+
+/// A session on which the knob's user (the Global Administrator by default) signed in with the device code,
+/// with these settings; panics when the sign-in fails.
+pub fn signed_in(_tenant: &Tenant, settings: &str) -> crate::plugin_host::Session {
+    let session = crate::plugin_host::Session::new(Some(&fast_options()));
+    let (status, document) = session.call("authenticate", settings);
+    assert_eq!(status, connector_abi::ConnectorStatus::Ok, "sign-in failed: {document}");
+    session
+}
+
+/// The requests of the request log that change something (POST, PATCH, PUT, DELETE), as "METHOD path",
+/// batch items included.
+pub fn writes(tenant: &Tenant) -> Vec<String> {
+    tenant
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|e| matches!(e.method.as_str(), "POST" | "PATCH" | "PUT" | "DELETE"))
+        .filter(|e| !e.path.ends_with("/$batch") && !e.path.contains("/oauth2/"))
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect()
+}
+
+/// POSTs a form to one of the tenant's endpoints over TLS and returns the status.
+pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])
+            .build()
+            .unwrap();
+        let mut body = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in form {
+            body.append_pair(name, value);
+        }
+        client
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.finish())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    })
+}
