@@ -123,11 +123,24 @@ fn permission_items(run: &mut Run<'_>, added: &[crate::provision::permissions::P
     }
 }
 
-fn certificate_item(outcome: ItemOutcome, thumbprint: &str, key_id: Option<String>, not_after: Option<OffsetDateTime>) -> Item {
-    Item::new(ItemKind::Certificate, outcome, thumbprint)
+/// A certificate item, named by its subject; `thumbprint` is `None` for a certificate plan mode would
+/// create (none is generated until the real run).
+fn certificate_item(
+    outcome: ItemOutcome,
+    subject: &str,
+    thumbprint: Option<&str>,
+    key_id: Option<String>,
+    not_after: Option<OffsetDateTime>,
+) -> Item {
+    Item::new(ItemKind::Certificate, outcome, subject)
         .id(key_id)
         .with("thumbprint", thumbprint)
         .with("not_after", not_after.and_then(|t| t.format(&Rfc3339).ok()))
+}
+
+/// The subject of the certificates the connector creates for this application.
+fn subject(run: &Run<'_>) -> String {
+    format!("CN={}", run.desired.display_name)
 }
 
 /// The items of the service principal and roles of a new service principal (all to be created).
@@ -140,11 +153,6 @@ fn new_principal_items(run: &mut Run<'_>) {
 
 /// A fresh application: one upsert with everything, then its service principal and roles.
 async fn create(run: &mut Run<'_>) -> Result<(), Error> {
-    let generated = new_certificate(run)?;
-    let key = key_credential(generated);
-    let thumbprint = generated.details.thumbprint_sha1.clone();
-    let not_after = generated.details.not_after;
-    let body = create_body(&run.desired, Some(key));
     if run.input.plan_only {
         run.items.push(Item::new(ItemKind::Application, ItemOutcome::Created, run.desired.display_name.clone()));
         let all = run.desired.permissions.clone();
@@ -152,11 +160,18 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
         if let Some(uri) = run.desired.redirect_uri {
             run.items.push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
         }
-        run.items.push(certificate_item(ItemOutcome::Created, &thumbprint, None, Some(not_after)));
+        run.items.push(certificate_item(ItemOutcome::Created, &subject(run), None, None, None));
         new_principal_items(run);
         secret_plan(run, &[]);
         return Ok(());
     }
+    let key_id = uuid::Uuid::new_v4().to_string();
+    let generated = new_certificate(run)?;
+    let key = key_credential(generated, &key_id);
+    let thumbprint = generated.details.thumbprint_sha1.clone();
+    let subject = generated.details.subject.clone();
+    let not_after = generated.details.not_after;
+    let body = create_body(&run.desired, Some(key));
     let path = format!("/{}", alternate_key("applications", "uniqueName", &run.desired.unique_name));
     let request = GraphRequest::new(Method::PATCH, path.clone(), "create the application")
         .header("Prefer", "create-if-missing")
@@ -170,10 +185,6 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
     };
     let app_id = text(&app["id"]);
     run.application = Some(summary(&app));
-    let key_id = app["keyCredentials"]
-        .as_array()
-        .and_then(|keys| keys.iter().find(|k| key_thumbprint(k).as_deref() == Some(thumbprint.as_str())))
-        .map(|k| text(&k["keyId"]));
     run.items.push(
         Item::new(ItemKind::Application, ItemOutcome::Created, run.desired.display_name.clone())
             .id(Some(app_id.clone()))
@@ -185,7 +196,7 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
     if let Some(uri) = run.desired.redirect_uri {
         run.items.push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
     }
-    run.items.push(certificate_item(ItemOutcome::Created, &thumbprint, key_id, Some(not_after)));
+    run.items.push(certificate_item(ItemOutcome::Created, &subject, Some(&thumbprint), Some(key_id), Some(not_after)));
     let name = run.desired.display_name.clone();
     done(run, "application_created", Some(&app_id), format!("Created the application \"{name}\" with its certificate."));
     let app_client_id = text(&app["appId"]);
@@ -229,8 +240,9 @@ fn new_keys(run: &mut Run<'_>, keys: &[Value], decision: &CertificateDecision) -
     let keep = |k: &Value| !remove_others || key_thumbprint(k).as_deref() == Some(held.as_str());
     let mut collection = kept(keys, keep);
     for key in keys.iter().filter(|k| !keep(k)) {
-        let thumbprint = key_thumbprint(key).unwrap_or_default();
-        let item = certificate_item(ItemOutcome::Removed, &thumbprint, Some(text(&key["keyId"])), key_end(key));
+        let thumbprint = key_thumbprint(key);
+        let name = key["displayName"].as_str().unwrap_or("certificate").to_owned();
+        let item = certificate_item(ItemOutcome::Removed, &name, thumbprint.as_deref(), Some(text(&key["keyId"])), key_end(key));
         run.items.push(item);
     }
     let removed = collection.len() < keys.len();
@@ -240,19 +252,35 @@ fn new_keys(run: &mut Run<'_>, keys: &[Value], decision: &CertificateDecision) -
             thumbprint,
             not_after,
         } => {
-            let item = certificate_item(ItemOutcome::Unchanged, thumbprint, Some(key_id.clone()), *not_after);
+            let name = keys
+                .iter()
+                .find(|k| k["keyId"].as_str() == Some(key_id.as_str()))
+                .and_then(|k| k["displayName"].as_str())
+                .unwrap_or("certificate")
+                .to_owned();
+            let item = certificate_item(ItemOutcome::Unchanged, &name, Some(thumbprint), Some(key_id.clone()), *not_after);
             run.items.push(item);
             Ok(removed.then_some(collection))
         }
-        CertificateDecision::Add(_) => {
+        CertificateDecision::Add(renewal) => {
+            if run.input.plan_only {
+                let item = certificate_item(ItemOutcome::Created, &subject(run), None, None, None)
+                    .with("reason", renewal.reason());
+                run.items.push(item);
+                collection.push(Value::Null);
+                return Ok(Some(collection));
+            }
+            let key_id = uuid::Uuid::new_v4().to_string();
             let generated = new_certificate(run)?;
-            collection.push(key_credential(generated));
+            collection.push(key_credential(generated, &key_id));
             let item = certificate_item(
                 ItemOutcome::Created,
-                &generated.details.thumbprint_sha1,
-                None,
+                &generated.details.subject,
+                Some(&generated.details.thumbprint_sha1),
+                Some(key_id),
                 Some(generated.details.not_after),
-            );
+            )
+            .with("reason", renewal.reason());
             run.items.push(item);
             Ok(Some(collection))
         }

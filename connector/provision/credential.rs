@@ -86,9 +86,11 @@ fn timestamp(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
-/// The `keyCredential` of a new certificate, as Graph takes it (public key only).
-pub fn key_credential(generated: &GeneratedCertificate) -> Value {
+/// The `keyCredential` of a new certificate, as Graph takes it (public key only), with a `keyId` the
+/// connector chooses so that it knows it before Graph answers.
+pub fn key_credential(generated: &GeneratedCertificate, key_id: &str) -> Value {
     json!({
+        "keyId": key_id,
         "type": "AsymmetricX509Cert",
         "usage": "Verify",
         "key": generated.details.key_base64(),
