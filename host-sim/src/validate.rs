@@ -5,6 +5,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use connector_abi::StatusCode;
 use serde_json::Value;
 
 use crate::exit::{BAD_INPUT, Failure, OPERATION_FAILED};
@@ -58,11 +59,7 @@ fn read_settings(path: &Path) -> Result<String, Failure> {
 }
 
 /// The verdict on a `configure` result, as a person reads it.
-pub fn verdict(
-    status: crate::status::Status,
-    document: &Value,
-    schema: Option<&SettingsSchema>,
-) -> String {
+pub fn verdict(status: StatusCode, document: &Value, schema: Option<&SettingsSchema>) -> String {
     let mut out = String::new();
     if status.is_ok() {
         let _ = writeln!(out, "settings are valid");
@@ -141,7 +138,7 @@ pub fn verdict(
 mod tests {
     use super::verdict;
     use crate::schema::SettingsSchema;
-    use crate::status::Status;
+    use connector_abi::StatusCode;
     use serde_json::json;
 
     fn schema() -> SettingsSchema {
@@ -162,7 +159,7 @@ mod tests {
                       "endpoints": { "api": "https://api.example.invalid", "region": "eu" } },
             "done": [], "warnings": [ { "code": "settings_migrated", "message": "Migrated from version 1." } ]
         });
-        let text = verdict(Status::from_raw(0), &document, Some(&schema()));
+        let text = verdict(StatusCode::from_raw(0), &document, Some(&schema()));
         assert_eq!(
             text,
             "settings are valid\n\
@@ -186,7 +183,7 @@ mod tests {
                                      "message": "Enter a name." } ] },
             "done": [], "warnings": []
         });
-        let text = verdict(Status::from_raw(3), &document, Some(&schema()));
+        let text = verdict(StatusCode::from_raw(3), &document, Some(&schema()));
         assert!(text.starts_with("settings are not valid\n"), "{text}");
         assert!(
             text.contains(
