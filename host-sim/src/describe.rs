@@ -253,11 +253,9 @@ fn kind_text(field: &Field) -> String {
         Some("text") => "text".to_owned(),
         Some("guid") => "GUID".to_owned(),
         Some("choice") => "one of the choices".to_owned(),
-        Some("boolean") => "yes or no".to_owned(),
         Some("integer") => "whole number".to_owned(),
         Some("url") => "URL".to_owned(),
         Some("pem") => "PEM text".to_owned(),
-        Some("secret") => "secret text".to_owned(),
         Some("path") => "file path".to_owned(),
         Some(other) => other.to_owned(),
         None => "value".to_owned(),
@@ -489,8 +487,8 @@ mod tests {
                       "choices": [ { "value": "eu", "label": "Europe" }, { "value": "us", "label": "America" } ] },
                     { "name": "endpoint", "label": "Endpoint", "type": "url", "group": "where",
                       "validation": { "scheme": "https" },
-                      "conditions": [ { "when": { "field": "region", "in": ["eu", "us"] }, "visible": true, "required": true } ] },
-                    { "name": "token", "label": "API token", "type": "secret", "secret": true, "group": "where",
+                      "conditions": [ { "when": { "field": "region", "equals": "eu" }, "visible": true, "required": true } ] },
+                    { "name": "token", "label": "API token", "type": "text", "secret": true, "group": "where",
                       "default": "abc" },
                     { "name": "proxy", "label": "Proxy", "type": "url", "group": "where", "visible": false,
                       "conditions": [ { "when": { "field": "region", "equals": "us" }, "visible": true } ] }
@@ -527,9 +525,9 @@ Settings (format version 4)
     Endpoint [endpoint]
         URL, optional
         must be a https:// URL
-        shown and required when Region is one of \"Europe\" (eu), \"America\" (us)
+        shown and required when Region is \"Europe\" (eu)
     API token [token]
-        secret text, optional, secret, default (hidden)
+        text, optional, secret, default (hidden)
     Proxy [proxy]
         URL, hidden unless shown below
         shown when Region is \"America\" (us)
