@@ -123,11 +123,11 @@ pub struct Error {
 }
 
 /// The most characters of a member name, or of a parser's message, that an error echoes back.
-pub const ECHO_LIMIT: usize = 64;
+pub(crate) const ECHO_LIMIT: usize = 64;
 
 /// `text` cut to at most `max_chars` characters, with `…` where it was cut: input a host passes in is never
 /// echoed back whole (a 50 MB member name stays a short error).
-pub fn excerpt(text: &str, max_chars: usize) -> Cow<'_, str> {
+pub(crate) fn excerpt(text: &str, max_chars: usize) -> Cow<'_, str> {
     match text.char_indices().nth(max_chars) {
         None => Cow::Borrowed(text),
         Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
