@@ -351,7 +351,7 @@ fn resolve_endpoints(values: &Map<String, Value>, warnings: &mut Vec<Warning>) -
 #[cfg(test)]
 mod tests {
     use super::{check_value, validate};
-    use crate::settings::DEFAULT_CLIENT_ID;
+    use crate::settings::fields::DEFAULT_CLIENT_ID;
     use crate::settings::fields::schema;
     use serde_json::json;
     use serde_json::{Map, Value};

@@ -7,9 +7,9 @@ use std::fmt;
 use connector_abi::{ConnectorApi, ConnectorOperationFn, StatusCode};
 use serde_json::Value;
 
-use crate::plugin::Plugin;
 use crate::plugin::error::{CallError, SessionError};
 use crate::plugin::events::EventSink;
+use crate::plugin::library::Plugin;
 use crate::plugin::loader::{Document, RawSession};
 
 /// One plugin session. Operations block until the plugin returns; each returns the status and the result
