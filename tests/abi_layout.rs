@@ -6,7 +6,8 @@ use std::ffi::{c_char, c_void};
 use std::mem::{align_of, offset_of, size_of};
 
 use connector_abi::{
-    ConnectorApi, ConnectorEventFn, ConnectorSession, ConnectorStatus, StatusCode,
+    CONNECTOR_API_FUNCTIONS, ConnectorApi, ConnectorEventFn, ConnectorSession, ConnectorStatus,
+    StatusCode,
 };
 
 const PTR: usize = size_of::<*const c_void>();
@@ -53,26 +54,35 @@ fn the_function_table_layout_is_fixed() {
     assert_eq!(offset_of!(ConnectorApi, struct_size), 0);
     assert_eq!(offset_of!(ConnectorApi, abi_major), 4);
     assert_eq!(offset_of!(ConnectorApi, abi_minor), 6);
-    let functions = [
-        offset_of!(ConnectorApi, session_new),
-        offset_of!(ConnectorApi, session_free),
-        offset_of!(ConnectorApi, describe),
-        offset_of!(ConnectorApi, configure),
-        offset_of!(ConnectorApi, authenticate),
-        offset_of!(ConnectorApi, provision),
-        offset_of!(ConnectorApi, consent),
-        offset_of!(ConnectorApi, test),
-        offset_of!(ConnectorApi, remove),
-        offset_of!(ConnectorApi, cancel),
-        offset_of!(ConnectorApi, shutdown),
-        offset_of!(ConnectorApi, document_free),
-    ];
+    let functions = CONNECTOR_API_FUNCTIONS.map(|(_, offset)| offset);
     // The header fields come first (8 bytes), then one function pointer after another, in this order.
     let first = 8usize.next_multiple_of(PTR);
     for (index, offset) in functions.into_iter().enumerate() {
         assert_eq!(offset, first + index * PTR, "function pointer {index}");
     }
-    assert_eq!(size_of::<ConnectorApi>(), first + 12 * PTR);
+    assert_eq!(
+        size_of::<ConnectorApi>(),
+        first + 12 * PTR,
+        "the list names every function"
+    );
+    let names = CONNECTOR_API_FUNCTIONS.map(|(name, _)| name);
+    assert_eq!(
+        names,
+        [
+            "session_new",
+            "session_free",
+            "describe",
+            "configure",
+            "authenticate",
+            "provision",
+            "consent",
+            "test",
+            "remove",
+            "cancel",
+            "shutdown",
+            "document_free"
+        ]
+    );
     assert_eq!(align_of::<ConnectorApi>(), PTR.max(4));
     #[cfg(target_pointer_width = "64")]
     assert_eq!(size_of::<ConnectorApi>(), 104);

@@ -6,7 +6,7 @@ mod plugin_host;
 use connector_abi::ConnectorStatus;
 use serde_json::{Value, json};
 
-use crate::plugin_host::Session;
+use crate::plugin_host::{INPUT_OPERATIONS, Session};
 
 fn configure(settings: Value) -> (ConnectorStatus, Value) {
     Session::new(None).call("configure", &settings.to_string())
@@ -698,14 +698,7 @@ fn every_operation_refuses_a_lone_override_before_doing_anything() {
         "settings_version": 2, "application_name": "Sync", "graph_endpoint": "https://graph.example.test"
     })
     .to_string();
-    for operation in [
-        "configure",
-        "authenticate",
-        "provision",
-        "consent",
-        "test",
-        "remove",
-    ] {
+    for operation in INPUT_OPERATIONS {
         let (status, result) = session.call(operation, &settings);
         assert_eq!(
             status,

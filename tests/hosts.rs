@@ -406,7 +406,10 @@ fn the_csharp_host_passes() {
     assert!(stdout.contains("\nPASS: "), "no summary line:\n{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
     let stderr = text(&output.stderr);
-    assert!(!stderr.contains("panicked"), "the plugin printed its panic:\n{stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "the plugin printed its panic:\n{stderr}"
+    );
 
     // The binding refuses what host-sim refuses, with the same messages.
     for (source, expected) in [

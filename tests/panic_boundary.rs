@@ -375,12 +375,16 @@ fn a_second_call_from_another_thread_gets_busy() {
     );
 }
 
-#[test]
-fn cancel_from_another_thread_stops_the_running_call() {
-    let (session, barrier) = session_paused_in_a_call();
+/// Runs `operation` on another thread, pauses it at its first step event of `phase`, calls `cancel` from
+/// this thread while it is paused there, and returns what the call returned, with its session.
+fn cancelled_at(
+    phase: &'static str,
+    operation: &'static str,
+) -> (Arc<Session>, ConnectorStatus, Value) {
+    let (session, barrier) = session_paused_at(phase);
     let running = thread::spawn({
         let session = session.clone();
-        move || session.call("provision", VALID)
+        move || session.call(operation, VALID)
     });
     barrier.wait();
     // SAFETY: a live session; cancel is callable from any thread while a call runs.
@@ -390,6 +394,12 @@ fn cancel_from_another_thread_stops_the_running_call() {
     );
     barrier.wait();
     let (status, document) = running.join().unwrap();
+    (session, status, document)
+}
+
+#[test]
+fn cancel_from_another_thread_stops_the_running_call() {
+    let (session, status, document) = cancelled_at("started", "provision");
     assert_eq!(status, ConnectorStatus::Cancelled);
     assert_eq!(document["error"]["code"], "cancelled");
     assert_eq!(
@@ -411,19 +421,7 @@ fn cancel_from_another_thread_stops_the_running_call() {
 fn a_cancel_that_lands_as_a_call_ends_does_not_reach_the_next_call() {
     // The cancel lands in the first call after its last checkpoint (while it sends its `finished` event),
     // so that call finishes; the next call, started after, is a call of its own generation.
-    let (session, barrier) = session_paused_at("finished");
-    let running = thread::spawn({
-        let session = session.clone();
-        move || session.call("configure", VALID)
-    });
-    barrier.wait();
-    // SAFETY: a live session; cancel is callable from any thread while a call runs.
-    assert_eq!(
-        unsafe { (api().cancel)(session.handle) },
-        ConnectorStatus::Ok
-    );
-    barrier.wait();
-    let (status, document) = running.join().unwrap();
+    let (session, status, document) = cancelled_at("finished", "configure");
     assert_eq!(status, ConnectorStatus::Ok, "{document}");
     for operation in ["configure", "provision"] {
         let (status, document) = session.call(operation, VALID);

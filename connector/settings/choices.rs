@@ -32,147 +32,90 @@ pub(super) fn choices_of<C: SettingChoice>() -> impl Iterator<Item = Choice> {
     })
 }
 
-/// Auto configuration (the connector creates the application) or manual (an existing one).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// `auto`: the connector creates or updates the Azure application.
-    Auto,
-    /// `manual`: an application the organisation registered itself.
-    Manual,
+/// Declares the type of a choice field: an enum whose variants are its choices, each with the value stored
+/// in the settings and the label a console shows, in the order the schema lists them.
+macro_rules! setting_choice {
+    (
+        $(#[$doc:meta])*
+        $name:ident {
+            $($(#[$variant_doc:meta])* $variant:ident => $value:literal, $label:literal;)+
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$variant_doc])* $variant,)+
+        }
+
+        impl SettingChoice for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            fn value(self) -> &'static str {
+                match self {
+                    $($name::$variant => $value,)+
+                }
+            }
+
+            fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label,)+
+                }
+            }
+        }
+    };
 }
 
-impl SettingChoice for Mode {
-    const ALL: &'static [Mode] = &[Mode::Auto, Mode::Manual];
-
-    fn value(self) -> &'static str {
-        match self {
-            Mode::Auto => "auto",
-            Mode::Manual => "manual",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Mode::Auto => "Auto configuration",
-            Mode::Manual => "Manual configuration",
-        }
-    }
-}
-
-/// How many Entra ID directories the Azure tenant holds (auto configuration).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TenantMode {
-    /// `one`: sign in to `organizations` and learn the tenant from the sign-in.
-    One,
-    /// `several`: sign in to the typed tenant id.
-    Several,
-}
-
-impl SettingChoice for TenantMode {
-    const ALL: &'static [TenantMode] = &[TenantMode::One, TenantMode::Several];
-
-    fn value(self) -> &'static str {
-        match self {
-            TenantMode::One => "one",
-            TenantMode::Several => "several",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            TenantMode::One => "I have one Azure AD in my Azure tenant",
-            TenantMode::Several => "I have more than one Azure AD in my Azure tenant",
-        }
+setting_choice! {
+    /// Auto configuration (the connector creates the application) or manual (an existing one).
+    Mode {
+        /// `auto`: the connector creates or updates the Azure application.
+        Auto => "auto", "Auto configuration";
+        /// `manual`: an application the organisation registered itself.
+        Manual => "manual", "Manual configuration";
     }
 }
 
-/// How the administrator signs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SignInMethod {
-    /// `device_code`: a code entered on any device.
-    DeviceCode,
-    /// `browser`: the system browser on this computer, with a loopback redirect.
-    Browser,
-}
-
-impl SettingChoice for SignInMethod {
-    const ALL: &'static [SignInMethod] = &[SignInMethod::DeviceCode, SignInMethod::Browser];
-
-    fn value(self) -> &'static str {
-        match self {
-            SignInMethod::DeviceCode => "device_code",
-            SignInMethod::Browser => "browser",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            SignInMethod::DeviceCode => "Device code",
-            SignInMethod::Browser => "Browser on this computer",
-        }
+setting_choice! {
+    /// How many Entra ID directories the Azure tenant holds (auto configuration).
+    TenantMode {
+        /// `one`: sign in to `organizations` and learn the tenant from the sign-in.
+        One => "one", "I have one Azure AD in my Azure tenant";
+        /// `several`: sign in to the typed tenant id.
+        Several => "several", "I have more than one Azure AD in my Azure tenant";
     }
 }
 
-/// What credentials the connector creates for the application.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CredentialType {
-    /// `certificate`.
-    Certificate,
-    /// `certificate_and_secret`: a certificate and a client secret.
-    CertificateAndSecret,
-}
-
-impl SettingChoice for CredentialType {
-    const ALL: &'static [CredentialType] = &[
-        CredentialType::Certificate,
-        CredentialType::CertificateAndSecret,
-    ];
-
-    fn value(self) -> &'static str {
-        match self {
-            CredentialType::Certificate => "certificate",
-            CredentialType::CertificateAndSecret => "certificate_and_secret",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            CredentialType::Certificate => "Certificate",
-            CredentialType::CertificateAndSecret => "Certificate and client secret",
-        }
+setting_choice! {
+    /// How the administrator signs in.
+    SignInMethod {
+        /// `device_code`: a code entered on any device.
+        DeviceCode => "device_code", "Device code";
+        /// `browser`: the system browser on this computer, with a loopback redirect.
+        Browser => "browser", "Browser on this computer";
     }
 }
 
-/// The Windows certificate store that holds the connection's certificate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CertificateStore {
-    /// `CurrentUser\My`.
-    CurrentUser,
-    /// `LocalMachine\My`.
-    LocalMachine,
-}
-
-impl SettingChoice for CertificateStore {
-    const ALL: &'static [CertificateStore] = &[
-        CertificateStore::CurrentUser,
-        CertificateStore::LocalMachine,
-    ];
-
-    fn value(self) -> &'static str {
-        match self {
-            CertificateStore::CurrentUser => "CurrentUser\\My",
-            CertificateStore::LocalMachine => "LocalMachine\\My",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            CertificateStore::CurrentUser => "Current user, Personal (CurrentUser\\My)",
-            CertificateStore::LocalMachine => "Local computer, Personal (LocalMachine\\My)",
-        }
+setting_choice! {
+    /// What credentials the connector creates for the application.
+    CredentialType {
+        /// `certificate`.
+        Certificate => "certificate", "Certificate";
+        /// `certificate_and_secret`: a certificate and a client secret.
+        CertificateAndSecret => "certificate_and_secret", "Certificate and client secret";
     }
 }
 
+setting_choice! {
+    /// The Windows certificate store that holds the connection's certificate.
+    CertificateStore {
+        /// `CurrentUser\My`.
+        CurrentUser => "CurrentUser\\My", "Current user, Personal (CurrentUser\\My)";
+        /// `LocalMachine\My`.
+        LocalMachine => "LocalMachine\\My", "Local computer, Personal (LocalMachine\\My)";
+    }
+}
+
+// The clouds' names and labels live with their endpoints.
 impl SettingChoice for Cloud {
     const ALL: &'static [Cloud] = &Cloud::ALL;
 

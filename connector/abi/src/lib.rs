@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 use core::ffi::{c_char, c_void};
+use core::mem::offset_of;
 
 /// The ABI major version this crate describes. A host refuses a plugin with any other major version.
 pub const CONNECTOR_ABI_VERSION_MAJOR: u16 = 1;
@@ -370,3 +371,20 @@ pub struct ConnectorApi {
     /// Frees a document returned through a `result_out` parameter. NULL is a no-op.
     pub document_free: ConnectorDocumentFreeFn,
 }
+
+/// Every function of the ABI 1.0 table, by field name and byte offset, in table order: what a host checks
+/// for NULL after reading `struct_size`, without reading each field by hand.
+pub const CONNECTOR_API_FUNCTIONS: [(&str, usize); 12] = [
+    ("session_new", offset_of!(ConnectorApi, session_new)),
+    ("session_free", offset_of!(ConnectorApi, session_free)),
+    ("describe", offset_of!(ConnectorApi, describe)),
+    ("configure", offset_of!(ConnectorApi, configure)),
+    ("authenticate", offset_of!(ConnectorApi, authenticate)),
+    ("provision", offset_of!(ConnectorApi, provision)),
+    ("consent", offset_of!(ConnectorApi, consent)),
+    ("test", offset_of!(ConnectorApi, test)),
+    ("remove", offset_of!(ConnectorApi, remove)),
+    ("cancel", offset_of!(ConnectorApi, cancel)),
+    ("shutdown", offset_of!(ConnectorApi, shutdown)),
+    ("document_free", offset_of!(ConnectorApi, document_free)),
+];

@@ -6,7 +6,7 @@
 //! pointer checked for NULL (from one list of the table's functions).
 
 use std::ffi::{CStr, c_char, c_void};
-use std::mem::{offset_of, size_of};
+use std::mem::size_of;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::ptr::NonNull;
@@ -14,30 +14,14 @@ use std::sync::{Mutex, PoisonError};
 
 use connector_abi::{
     CONNECTOR_ABI_VERSION_MAJOR, CONNECTOR_ABI_VERSION_MINOR, CONNECTOR_ABI_VERSION_SYMBOL,
-    CONNECTOR_ENTRY_SYMBOL, ConnectorAbiVersionFn, ConnectorApi, ConnectorEntryFn,
-    ConnectorOperationFn, ConnectorSession, ConnectorStatus, StatusCode, abi_version_major,
-    abi_version_minor,
+    CONNECTOR_API_FUNCTIONS, CONNECTOR_ENTRY_SYMBOL, ConnectorAbiVersionFn, ConnectorApi,
+    ConnectorEntryFn, ConnectorOperationFn, ConnectorSession, ConnectorStatus, StatusCode,
+    abi_version_major, abi_version_minor,
 };
 use serde_json::Value;
 
 use crate::plugin::error::LoadError;
 use crate::plugin::events::EventSink;
-
-/// Every function of the ABI 1.0 table, by name and offset: what the loader checks for NULL.
-const FUNCTIONS: [(&str, usize); 12] = [
-    ("session_new", offset_of!(ConnectorApi, session_new)),
-    ("session_free", offset_of!(ConnectorApi, session_free)),
-    ("describe", offset_of!(ConnectorApi, describe)),
-    ("configure", offset_of!(ConnectorApi, configure)),
-    ("authenticate", offset_of!(ConnectorApi, authenticate)),
-    ("provision", offset_of!(ConnectorApi, provision)),
-    ("consent", offset_of!(ConnectorApi, consent)),
-    ("test", offset_of!(ConnectorApi, test)),
-    ("remove", offset_of!(ConnectorApi, remove)),
-    ("cancel", offset_of!(ConnectorApi, cancel)),
-    ("shutdown", offset_of!(ConnectorApi, shutdown)),
-    ("document_free", offset_of!(ConnectorApi, document_free)),
-];
 
 /// A result document as the plugin wrote it, already copied out and released with `document_free`.
 pub(super) enum Document {
@@ -149,7 +133,7 @@ impl Loaded {
                 ),
             });
         }
-        for (name, offset) in FUNCTIONS {
+        for (name, offset) in CONNECTOR_API_FUNCTIONS {
             // SAFETY: the table is at least `size_of::<ConnectorApi>()` bytes (checked above), so each
             // function field is readable and pointer-aligned; it is read as a raw pointer, which may be NULL.
             let entry = unsafe { api.cast::<u8>().add(offset).cast::<*const c_void>().read() };
@@ -311,21 +295,4 @@ unsafe extern "C" fn forward_event(user_data: *mut c_void, event_json: *const c_
         let event = unsafe { CStr::from_ptr(event_json) };
         sink.deliver(event.to_bytes());
     }));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::FUNCTIONS;
-    use connector_abi::ConnectorApi;
-    use std::mem::size_of;
-
-    #[test]
-    fn the_list_of_functions_covers_the_whole_table() {
-        let pointer = size_of::<*const ()>();
-        let first = 8usize.next_multiple_of(pointer);
-        for (index, (name, offset)) in FUNCTIONS.iter().enumerate() {
-            assert_eq!(*offset, first + index * pointer, "{name}");
-        }
-        assert_eq!(size_of::<ConnectorApi>(), first + FUNCTIONS.len() * pointer);
-    }
 }
