@@ -360,9 +360,7 @@ ConnectorStatus connector_configure(ConnectorSession *session,
  * `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_authenticate(ConnectorSession *session,
                                        const char *input_json,
@@ -374,9 +372,7 @@ ConnectorStatus connector_authenticate(ConnectorSession *session,
  * Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_provision(ConnectorSession *session,
                                     const char *input_json,
@@ -387,9 +383,7 @@ ConnectorStatus connector_provision(ConnectorSession *session,
  * (`input_json`, not NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_consent(ConnectorSession *session,
                                   const char *input_json,
@@ -400,9 +394,7 @@ ConnectorStatus connector_consent(ConnectorSession *session,
  * `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_test(ConnectorSession *session,
                                const char *input_json,
@@ -413,9 +405,7 @@ ConnectorStatus connector_test(ConnectorSession *session,
  * NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_remove(ConnectorSession *session,
                                  const char *input_json,

@@ -259,9 +259,7 @@ pub unsafe extern "C" fn connector_configure(
 /// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_authenticate(
     session: *mut ConnectorSession,
@@ -285,9 +283,7 @@ pub unsafe extern "C" fn connector_authenticate(
 /// Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_provision(
     session: *mut ConnectorSession,
@@ -310,9 +306,7 @@ pub unsafe extern "C" fn connector_provision(
 /// (`input_json`, not NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_consent(
     session: *mut ConnectorSession,
@@ -335,9 +329,7 @@ pub unsafe extern "C" fn connector_consent(
 /// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_test(
     session: *mut ConnectorSession,
@@ -360,9 +352,7 @@ pub unsafe extern "C" fn connector_test(
 /// NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_remove(
     session: *mut ConnectorSession,
