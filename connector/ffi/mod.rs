@@ -19,6 +19,7 @@ use connector_abi::{
 };
 
 use crate::error::{Error, ErrorKind};
+use crate::event::EventSink;
 use crate::ffi::callback::CallbackSink;
 use crate::ffi::document::result_document;
 use crate::ffi::panic::{contain, guard};
@@ -29,7 +30,7 @@ use crate::ffi::ptr::{
 use crate::ffi::status::{outcome_status, status_of};
 use crate::operation::Operation;
 use crate::result::Outcome;
-use crate::session::Session;
+use crate::session::{Session, shutdown};
 
 /// The packed ABI version of this plugin, `major << 16 | minor`. Safe to call first, from any thread, at any
 /// time (also after `shutdown`).
@@ -109,8 +110,8 @@ pub unsafe extern "C" fn connector_session_new(
             Ok(options) => options,
             Err(error) => return Outcome::failure(operation, error),
         };
-        let sink = CallbackSink::new(event_cb, user_data)
-            .map(|sink| Box::new(sink) as Box<dyn crate::event::EventSink>);
+        let sink =
+            CallbackSink::new(event_cb, user_data).map(|sink| Box::new(sink) as Box<dyn EventSink>);
         match Session::new(options, sink) {
             Ok(session) => {
                 // SAFETY: checked not NULL above; writable by the function's contract.
@@ -403,7 +404,7 @@ pub unsafe extern "C" fn connector_cancel(session: *mut ConnectorSession) -> Sta
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_shutdown() -> StatusCode {
     let status = guard(ConnectorStatus::Panic, || {
-        crate::session::shutdown();
+        shutdown();
         ConnectorStatus::Ok
     });
     status.into()

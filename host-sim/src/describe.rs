@@ -7,13 +7,15 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::exit::Failure;
-use crate::schema::{Field, SettingsSchema, plain};
+use crate::host::{describe, load, open};
+use crate::report::warnings;
+use crate::schema::{Field, SettingsSchema, Validation, plain};
 
 /// Runs `host-sim describe`: prints the rendered description, or with `json` the raw result document.
 pub fn run(plugin_path: &Path, json: bool, verbose: bool) -> Result<(), Failure> {
-    let plugin = crate::host::load(plugin_path)?;
-    let mut session = crate::host::open(&plugin, verbose)?;
-    let (data, document) = crate::host::describe(&mut session)?;
+    let plugin = load(plugin_path)?;
+    let mut session = open(&plugin, verbose)?;
+    let (data, document) = describe(&mut session)?;
     if json {
         println!(
             "{}",
@@ -21,9 +23,9 @@ pub fn run(plugin_path: &Path, json: bool, verbose: bool) -> Result<(), Failure>
         );
     } else {
         print!("{}", render(&data));
-        let mut warnings = String::new();
-        crate::report::warnings(&mut warnings, &document);
-        print!("{warnings}");
+        let mut shown = String::new();
+        warnings(&mut shown, &document);
+        print!("{shown}");
     }
     drop(session);
     plugin.shutdown();
@@ -263,7 +265,7 @@ fn kind_text(field: &Field) -> String {
 }
 
 /// The rules of a field in words. A GUID's pattern is left out: the type already says it.
-fn validation_text(rules: &crate::schema::Validation, kind: Option<&str>) -> Vec<String> {
+fn validation_text(rules: &Validation, kind: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     match (rules.min_length, rules.max_length) {
         (Some(min), Some(max)) => out.push(format!("{min} to {max} characters")),
