@@ -182,7 +182,7 @@ impl Session {
 
     /// Sends the `log` event that says a call panicked (the C boundary contained the panic). `message` names
     /// the operation and never carries a value of the call.
-    pub fn report_panic(&self, operation: Operation, message: String) {
+    pub(crate) fn report_panic(&self, operation: Operation, message: String) {
         self.events.emit(
             operation,
             EventBody::Log {
