@@ -102,6 +102,17 @@ fn bad_session_options_are_refused_without_a_session() {
         "{document}"
     );
 
+    let twice = CString::new(r#"{"log_level":"debug","log_level":"error"}"#).unwrap();
+    let (status, created, document) = session_new_raw(twice.as_ptr());
+    assert_eq!((status, created), (ConnectorStatus::InvalidJson, false));
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate field `log_level`"),
+        "{document}"
+    );
+
     let (status, created, document) = session_new_raw(ptr::null());
     assert_eq!(
         (status, created, document["ok"].clone()),
