@@ -13,4 +13,5 @@ pub mod plugin;
 pub mod report;
 pub mod schema;
 pub mod status;
+pub mod store;
 pub mod validate;
