@@ -203,12 +203,15 @@ mod tests {
 
     use super::*;
 
-    /// A temporary directory open to its owner alone (tempfile's own follow the umask), as a store needs.
-    fn private_temp_dir() -> tempfile::TempDir {
-        tempfile::Builder::new()
-            .permissions(fs::Permissions::from_mode(0o700))
-            .tempdir()
-            .unwrap()
+    /// A store directory made by [`prepare`] in a new temporary directory, and an empty database file of
+    /// this mode in it.
+    fn store_with_file(mode: u32) -> (tempfile::TempDir, PathBuf) {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("store");
+        let (database, _) = prepare(&dir).unwrap();
+        fs::write(&database, b"").unwrap();
+        fs::set_permissions(&database, fs::Permissions::from_mode(mode)).unwrap();
+        (temp, database)
     }
 
     fn mode(path: &Path) -> u32 {
@@ -217,7 +220,7 @@ mod tests {
 
     #[test]
     fn creates_the_directory_and_its_parents_owner_only() {
-        let temp = private_temp_dir();
+        let temp = tempfile::tempdir().unwrap();
         let dir = temp.path().join("data").join("host-sim");
         assert_eq!(prepare(&dir).unwrap(), (dir.join("store.sqlite"), false));
         assert_eq!(mode(&dir), 0o700);
@@ -228,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_new_file_is_owner_only_and_takes_a_free_name_only() {
-        let temp = private_temp_dir();
+        let temp = tempfile::tempdir().unwrap();
         let database = temp.path().join(DATABASE_FILE);
         let first = new_private_file(temp.path()).unwrap();
         assert_eq!(mode(&first), 0o600);
@@ -247,7 +250,7 @@ mod tests {
 
     #[test]
     fn refuses_a_directory_other_users_can_read_and_leaves_it_alone() {
-        let temp = private_temp_dir();
+        let temp = tempfile::tempdir().unwrap();
         let dir = temp.path().join("store");
         fs::create_dir(&dir).unwrap();
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
@@ -272,11 +275,9 @@ mod tests {
 
     #[test]
     fn refuses_a_database_file_other_users_can_read() {
-        let temp = private_temp_dir();
-        let database = temp.path().join(DATABASE_FILE);
-        fs::write(&database, b"").unwrap();
-        fs::set_permissions(&database, fs::Permissions::from_mode(0o644)).unwrap();
-        assert_eq!(prepare(temp.path()).unwrap(), (database.clone(), true));
+        let (_temp, database) = store_with_file(0o644);
+        let dir = database.parent().unwrap();
+        assert_eq!(prepare(dir).unwrap(), (database.clone(), true));
         let error = check_database(&database).unwrap_err();
         assert!(
             error.to_string().contains("(mode 0644)") && error.to_string().contains("chmod 600"),
@@ -286,12 +287,9 @@ mod tests {
 
     #[test]
     fn refuses_a_side_file_other_users_can_write() {
-        let temp = private_temp_dir();
-        let database = temp.path().join(DATABASE_FILE);
-        fs::write(&database, b"").unwrap();
-        fs::set_permissions(&database, fs::Permissions::from_mode(0o600)).unwrap();
+        let (_temp, database) = store_with_file(0o600);
         check_database(&database).unwrap();
-        let wal = temp.path().join("store.sqlite-wal");
+        let wal = database.with_file_name("store.sqlite-wal");
         fs::write(&wal, b"").unwrap();
         fs::set_permissions(&wal, fs::Permissions::from_mode(0o622)).unwrap();
         let error = check_database(&database).unwrap_err();
@@ -305,7 +303,7 @@ mod tests {
 
     #[test]
     fn refuses_a_file_where_the_directory_should_be() {
-        let temp = private_temp_dir();
+        let temp = tempfile::tempdir().unwrap();
         let path = temp.path().join("store");
         fs::write(&path, b"not a directory").unwrap();
         let error = prepare(&path).unwrap_err();
@@ -318,7 +316,7 @@ mod tests {
 
     #[test]
     fn refuses_a_directory_that_belongs_to_another_user() {
-        let temp = private_temp_dir();
+        let temp = tempfile::tempdir().unwrap();
         let dir = temp.path().join("store");
         fs::create_dir(&dir).unwrap();
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
