@@ -8,6 +8,7 @@
 //! | [`schema`] | the settings schema of a `describe` document, read into types |
 //! | [`report`] | the rendering of result documents: errors, field errors, what was done, warnings |
 //! | [`describe`], [`validate`] | one module per command |
+//! | [`store`] | the connection store: connections, their settings and secrets in an owner-only SQLite database |
 //! | [`exit`] | the exit codes and the failure that carries one |
 //!
 //! The binary only parses the command line.
@@ -19,4 +20,5 @@ pub mod host;
 pub mod plugin;
 pub mod report;
 pub mod schema;
+pub mod store;
 pub mod validate;
