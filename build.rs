@@ -7,22 +7,6 @@ use std::env;
 use std::fs;
 use std::path::PathBuf;
 
-/// The typedef of `connector_abi::ConnectorEventFn`, which cbindgen cannot place before its users (it is only
-/// used as `Option<ConnectorEventFn>`). `tests/abi_layout.rs` checks the Rust alias still has this signature.
-const EVENT_FN_TYPEDEF: &str = "
-
-/**
- * The event callback a host passes to `session_new` (NULL for none).
- *
- * `user_data` is the pointer the host passed to `session_new`, unchanged. `event_json` is a NUL-terminated
- * UTF-8 JSON event document (docs/abi.md), borrowed for the duration of the callback only: copy it to keep it.
- *
- * Threading: the plugin invokes the callback only while an operation call on that session is running, on
- * the thread that made that call, never after the call returned. The callback must not call back into the
- * same session (that call would return BUSY) and must not unwind (a C++ exception must be caught inside it).
- */
-typedef void (*ConnectorEventFn)(void *user_data, const char *event_json);";
-
 fn main() {
     let crate_dir =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -49,12 +33,11 @@ fn main() {
          /** The name of the exported version query. */\n\
          #define CONNECTOR_ABI_VERSION_SYMBOL \"{version_symbol}\"\n\
          /** The name of the exported entry returning the function table. */\n\
-         #define CONNECTOR_ENTRY_SYMBOL \"{entry_symbol}\"{event_fn}",
+         #define CONNECTOR_ENTRY_SYMBOL \"{entry_symbol}\"",
         major = connector_abi::CONNECTOR_ABI_VERSION_MAJOR,
         minor = connector_abi::CONNECTOR_ABI_VERSION_MINOR,
         version_symbol = connector_abi::CONNECTOR_ABI_VERSION_SYMBOL,
         entry_symbol = connector_abi::CONNECTOR_ENTRY_SYMBOL,
-        event_fn = EVENT_FN_TYPEDEF,
     );
     config.after_includes = Some(config.after_includes.unwrap_or_default() + &versions);
     let bindings = cbindgen::Builder::new()

@@ -1,13 +1,16 @@
 //! The Microsoft clouds: their endpoints (sign-in authority host, Microsoft Graph, Exchange Online) and the
-//! resource identifiers used in scopes, with overrides.
+//! resource identifiers used in scopes.
 //!
 //! Sources: <https://learn.microsoft.com/graph/deployments> and
-//! <https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud>.
-//! A cloud is two things that are kept apart on purpose: where the connector sends requests (endpoints,
-//! which settings may override, for example to point at a simulator or a proxy) and which resource
-//! identifiers it asks tokens for (never overridden: tokens do not cross clouds).
+//! <https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud> (the facts the
+//! connector relies on are gathered in `docs/microsoft-services.md`).
+//! A cloud is two things that are kept apart on purpose: where the connector sends requests (endpoints) and
+//! which resource identifiers it asks tokens for. A built-in cloud's endpoints are never overridden one by
+//! one: a token goes only to the services of the cloud whose authority issued it. Custom endpoints (a
+//! simulator, a sovereign deployment) replace all three together and keep the worldwide cloud's resource
+//! identifiers.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// A built-in Microsoft cloud, or custom endpoints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,22 +29,17 @@ pub enum Cloud {
     Custom,
 }
 
-/// Endpoint overrides from the settings: absolute `https://` URLs without a trailing slash.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Overrides {
-    /// Replaces the authority host (`https://login.microsoftonline.com`).
-    pub authority_host: Option<String>,
-    /// Replaces the Microsoft Graph host (`https://graph.microsoft.com`).
-    pub graph_endpoint: Option<String>,
-    /// Replaces the Exchange Online host (`https://outlook.office365.com`).
-    pub exchange_endpoint: Option<String>,
+impl Serialize for Cloud {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 /// Where the connector sends requests, and what it asks tokens for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Endpoints {
-    /// The cloud's name as in the settings (`global`, `gcc`, `gcc_high`, `dod`, `china`, `custom`).
-    pub cloud: &'static str,
+    /// The cloud (`global`, `gcc`, `gcc_high`, `dod`, `china`, `custom` in documents).
+    pub cloud: Cloud,
     /// The Entra ID authority host, e.g. `https://login.microsoftonline.com`.
     pub authority_host: String,
     /// The Microsoft Graph host, e.g. `https://graph.microsoft.com` (API version not included).
@@ -57,6 +55,24 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
+    /// Custom endpoints: all three hosts given (absolute `https://` URLs without a trailing slash), with the
+    /// worldwide cloud's resource identifiers, so the production scope strings are the ones used.
+    pub fn custom(
+        authority_host: String,
+        graph_endpoint: String,
+        exchange_endpoint: String,
+    ) -> Self {
+        Endpoints {
+            cloud: Cloud::Custom,
+            authority_host,
+            graph_endpoint,
+            exchange_endpoint,
+            graph_resource: GLOBAL.graph,
+            exchange_resource: GLOBAL.exchange,
+            exchange_environment: GLOBAL.exchange_environment,
+        }
+    }
+
     /// The Microsoft Graph v1.0 base URL, e.g. `https://graph.microsoft.com/v1.0`.
     pub fn graph_v1(&self) -> String {
         format!("{}/v1.0", self.graph_endpoint)
@@ -111,61 +127,51 @@ impl Cloud {
         }
     }
 
-    /// The cloud with this settings name.
-    pub fn from_name(name: &str) -> Option<Cloud> {
-        Cloud::ALL.into_iter().find(|cloud| cloud.name() == name)
+    /// What a console shows for the cloud.
+    pub fn label(self) -> &'static str {
+        match self {
+            Cloud::Global => "Azure Cloud (worldwide)",
+            Cloud::Gcc => "Azure US Government (GCC)",
+            Cloud::GccHigh => "Azure US Government (GCC High)",
+            Cloud::Dod => "Azure US Government (DoD)",
+            Cloud::China => "Azure China (operated by 21Vianet)",
+            Cloud::Custom => "Custom endpoints",
+        }
     }
 
-    fn builtin(self) -> Builtin {
+    fn builtin(self) -> Option<Builtin> {
         match self {
-            Cloud::Global | Cloud::Gcc | Cloud::Custom => GLOBAL,
-            Cloud::GccHigh => Builtin {
+            Cloud::Global | Cloud::Gcc => Some(GLOBAL),
+            Cloud::GccHigh => Some(Builtin {
                 authority_host: "https://login.microsoftonline.us",
                 graph: "https://graph.microsoft.us",
                 exchange: "https://outlook.office365.us",
                 exchange_environment: "O365USGovGCCHigh",
-            },
-            Cloud::Dod => Builtin {
+            }),
+            Cloud::Dod => Some(Builtin {
                 authority_host: "https://login.microsoftonline.us",
                 graph: "https://dod-graph.microsoft.us",
                 exchange: "https://outlook-dod.office365.us",
                 exchange_environment: "O365USGovDoD",
-            },
-            Cloud::China => Builtin {
+            }),
+            Cloud::China => Some(Builtin {
                 authority_host: "https://login.partner.microsoftonline.cn",
                 graph: "https://microsoftgraph.chinacloudapi.cn",
                 exchange: "https://partner.outlook.cn",
                 exchange_environment: "O365China",
-            },
+            }),
+            Cloud::Custom => None,
         }
     }
 
-    /// The endpoints of this cloud with the overrides applied. A custom cloud needs all three overrides; when
-    /// some are missing, their settings field names are returned.
-    pub fn endpoints(self, overrides: &Overrides) -> Result<Endpoints, Vec<&'static str>> {
-        let builtin = self.builtin();
-        if self == Cloud::Custom {
-            let missing: Vec<&'static str> = [
-                ("authority_host", &overrides.authority_host),
-                ("graph_endpoint", &overrides.graph_endpoint),
-                ("exchange_endpoint", &overrides.exchange_endpoint),
-            ]
-            .into_iter()
-            .filter(|(_, value)| value.is_none())
-            .map(|(name, _)| name)
-            .collect();
-            if !missing.is_empty() {
-                return Err(missing);
-            }
-        }
-        let pick = |given: &Option<String>, default: &str| {
-            given.clone().unwrap_or_else(|| default.to_owned())
-        };
-        Ok(Endpoints {
-            cloud: self.name(),
-            authority_host: pick(&overrides.authority_host, builtin.authority_host),
-            graph_endpoint: pick(&overrides.graph_endpoint, builtin.graph),
-            exchange_endpoint: pick(&overrides.exchange_endpoint, builtin.exchange),
+    /// The endpoints of a built-in cloud; `None` for [`Cloud::Custom`], whose endpoints come from the
+    /// settings ([`Endpoints::custom`]).
+    pub fn builtin_endpoints(self) -> Option<Endpoints> {
+        self.builtin().map(|builtin| Endpoints {
+            cloud: self,
+            authority_host: builtin.authority_host.to_owned(),
+            graph_endpoint: builtin.graph.to_owned(),
+            exchange_endpoint: builtin.exchange.to_owned(),
             graph_resource: builtin.graph,
             exchange_resource: builtin.exchange,
             exchange_environment: builtin.exchange_environment,
@@ -175,24 +181,24 @@ impl Cloud {
 
 #[cfg(test)]
 mod tests {
-    use super::{Cloud, Overrides};
+    use super::{Cloud, Endpoints};
 
     #[test]
     fn national_clouds_use_their_own_hosts_and_resources() {
-        let high = Cloud::GccHigh.endpoints(&Overrides::default()).unwrap();
+        let high = Cloud::GccHigh.builtin_endpoints().unwrap();
         assert_eq!(high.authority_host, "https://login.microsoftonline.us");
         assert_eq!(high.graph_v1(), "https://graph.microsoft.us/v1.0");
         assert_eq!(
             high.exchange_default_scope(),
             "https://outlook.office365.us/.default"
         );
-        let dod = Cloud::Dod.endpoints(&Overrides::default()).unwrap();
+        let dod = Cloud::Dod.builtin_endpoints().unwrap();
         assert_eq!(
             dod.graph_default_scope(),
             "https://dod-graph.microsoft.us/.default"
         );
         assert_eq!(dod.exchange_environment, "O365USGovDoD");
-        let china = Cloud::China.endpoints(&Overrides::default()).unwrap();
+        let china = Cloud::China.builtin_endpoints().unwrap();
         assert_eq!(
             china.authority_host,
             "https://login.partner.microsoftonline.cn"
@@ -201,18 +207,19 @@ mod tests {
             china.graph_resource,
             "https://microsoftgraph.chinacloudapi.cn"
         );
-        let gcc = Cloud::Gcc.endpoints(&Overrides::default()).unwrap();
+        let gcc = Cloud::Gcc.builtin_endpoints().unwrap();
         assert_eq!(gcc.graph_endpoint, "https://graph.microsoft.com");
+        assert_eq!(Cloud::Custom.builtin_endpoints(), None);
     }
 
     #[test]
-    fn overrides_move_endpoints_but_never_resources() {
-        let overrides = Overrides {
-            authority_host: Some("https://127.0.0.1:4431".to_owned()),
-            graph_endpoint: Some("https://127.0.0.1:4432".to_owned()),
-            exchange_endpoint: Some("https://127.0.0.1:4433".to_owned()),
-        };
-        let custom = Cloud::Custom.endpoints(&overrides).unwrap();
+    fn custom_endpoints_move_hosts_but_never_resources() {
+        let custom = Endpoints::custom(
+            "https://127.0.0.1:4431".to_owned(),
+            "https://127.0.0.1:4432".to_owned(),
+            "https://127.0.0.1:4433".to_owned(),
+        );
+        assert_eq!(custom.cloud, Cloud::Custom);
         assert_eq!(custom.graph_v1(), "https://127.0.0.1:4432/v1.0");
         assert_eq!(
             custom.graph_default_scope(),
@@ -222,28 +229,6 @@ mod tests {
             custom.exchange_default_scope(),
             "https://outlook.office365.com/.default"
         );
-        let high = Cloud::GccHigh.endpoints(&overrides).unwrap();
-        assert_eq!(high.authority_host, "https://127.0.0.1:4431");
-        assert_eq!(high.graph_resource, "https://graph.microsoft.us");
-    }
-
-    #[test]
-    fn custom_names_what_is_missing() {
-        let overrides = Overrides {
-            graph_endpoint: Some("https://g.test".to_owned()),
-            ..Overrides::default()
-        };
-        assert_eq!(
-            Cloud::Custom.endpoints(&overrides),
-            Err(vec!["authority_host", "exchange_endpoint"])
-        );
-    }
-
-    #[test]
-    fn names_round_trip() {
-        for cloud in Cloud::ALL {
-            assert_eq!(Cloud::from_name(cloud.name()), Some(cloud));
-        }
-        assert_eq!(Cloud::from_name("AzureCloud"), None);
+        assert_eq!(serde_json::to_value(&custom).unwrap()["cloud"], "custom");
     }
 }

@@ -2,12 +2,14 @@
 //! and the exact directory roles and permissions it requests (names and ids).
 //!
 //! Ids: <https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference> and
-//! <https://learn.microsoft.com/graph/permissions-reference> (see also the project's reference, section 2).
+//! <https://learn.microsoft.com/graph/permissions-reference> (gathered with their sources in
+//! `docs/microsoft-services.md`).
 
 use connector_abi::{CONNECTOR_ABI_VERSION_MAJOR, CONNECTOR_ABI_VERSION_MINOR};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::operation::Step;
 use crate::settings::{Schema, schema};
 
 /// The connector's stable name.
@@ -15,120 +17,6 @@ pub const NAME: &str = "m365";
 
 /// The connector's name for people.
 pub const DISPLAY_NAME: &str = "Microsoft 365 Connector";
-
-/// A step of the configuration wizard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    /// Choose auto or manual configuration.
-    Mode,
-    /// Say how many directories the tenant holds, and which.
-    Tenant,
-    /// Log in to Azure as an administrator.
-    SignIn,
-    /// Name the Azure application (auto), or give the registered one and its certificate (manual).
-    Application,
-    /// Create or update the Azure application.
-    Provision,
-    /// Grant admin consent to its permissions.
-    Consent,
-    /// Test the connection.
-    Test,
-    /// Save the connection.
-    Finish,
-}
-
-impl Step {
-    /// Every step, in wizard order.
-    pub const ALL: [Step; 8] = [
-        Step::Mode,
-        Step::Tenant,
-        Step::SignIn,
-        Step::Application,
-        Step::Provision,
-        Step::Consent,
-        Step::Test,
-        Step::Finish,
-    ];
-
-    /// The step's stable name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Step::Mode => "mode",
-            Step::Tenant => "tenant",
-            Step::SignIn => "sign_in",
-            Step::Application => "application",
-            Step::Provision => "provision",
-            Step::Consent => "consent",
-            Step::Test => "test",
-            Step::Finish => "finish",
-        }
-    }
-
-    /// What a console shows for the step.
-    pub fn label(self) -> &'static str {
-        match self {
-            Step::Mode => "Choose auto or manual configuration",
-            Step::Tenant => "Azure tenant",
-            Step::SignIn => "Log in to Azure",
-            Step::Application => "Azure application",
-            Step::Provision => "Create or update Azure application",
-            Step::Consent => "Consent",
-            Step::Test => "Test connection",
-            Step::Finish => "Finish",
-        }
-    }
-
-    /// The operation a host calls in this step (`None`: the host only collects settings, or saves them).
-    pub fn operation(self) -> Option<&'static str> {
-        match self {
-            Step::Mode | Step::Tenant | Step::Application => Some("configure"),
-            Step::SignIn => Some("authenticate"),
-            Step::Provision => Some("provision"),
-            Step::Consent => Some("consent"),
-            Step::Test => Some("test"),
-            Step::Finish => None,
-        }
-    }
-
-    /// The configuration modes (`mode` setting) the step belongs to.
-    pub fn modes(self) -> &'static [&'static str] {
-        match self {
-            Step::Mode | Step::Tenant | Step::Application | Step::Test | Step::Finish => {
-                &["auto", "manual"]
-            }
-            Step::SignIn | Step::Provision | Step::Consent => &["auto"],
-        }
-    }
-
-    /// The settings fields the host collects in this step (they belong to the step's operation).
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            Step::Mode => &["mode"],
-            Step::Tenant => &[
-                "tenant_mode",
-                "tenant_id",
-                "cloud",
-                "authority_host",
-                "graph_endpoint",
-                "exchange_endpoint",
-                "extra_ca_pem",
-            ],
-            Step::SignIn => &["sign_in_method", "client_id"],
-            Step::Application => &[
-                "application_name",
-                "application_id",
-                "credential_type",
-                "credential_lifetime_days",
-                "certificate_thumbprint",
-                "certificate_pem",
-                "certificate_path",
-                "certificate_store",
-            ],
-            Step::Provision | Step::Consent | Step::Test | Step::Finish => &[],
-        }
-    }
-}
 
 /// A directory role the connector assigns to the application's service principal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -238,7 +126,7 @@ struct StepInfo {
     label: &'static str,
     operation: Option<&'static str>,
     modes: &'static [&'static str],
-    fields: &'static [&'static str],
+    fields: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -260,6 +148,17 @@ struct Description {
 
 /// The `data` of the `describe` result.
 pub fn describe() -> Value {
+    let schema = schema();
+    let steps = Step::ALL
+        .into_iter()
+        .map(|step| StepInfo {
+            name: step.name(),
+            label: step.label(),
+            operation: step.operation().map(|operation| operation.name()),
+            modes: step.modes(),
+            fields: schema.fields_of(step),
+        })
+        .collect();
     let description = Description {
         name: NAME,
         display_name: DISPLAY_NAME,
@@ -268,17 +167,8 @@ pub fn describe() -> Value {
             major: CONNECTOR_ABI_VERSION_MAJOR,
             minor: CONNECTOR_ABI_VERSION_MINOR,
         },
-        settings_schema: schema(),
-        steps: Step::ALL
-            .into_iter()
-            .map(|step| StepInfo {
-                name: step.name(),
-                label: step.label(),
-                operation: step.operation(),
-                modes: step.modes(),
-                fields: step.fields(),
-            })
-            .collect(),
+        settings_schema: schema,
+        steps,
         requests: Requests {
             directory_roles: &DIRECTORY_ROLES,
             permissions: &PERMISSIONS,
@@ -289,29 +179,7 @@ pub fn describe() -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{EXCHANGE_ONLINE, Step, describe};
-    use crate::settings::schema;
-
-    #[test]
-    fn every_schema_field_belongs_to_exactly_one_step() {
-        let schema = schema();
-        for field in &schema.fields {
-            let owners = Step::ALL
-                .iter()
-                .filter(|s| s.fields().contains(&field.name))
-                .count();
-            assert_eq!(owners, 1, "{} is collected in {owners} steps", field.name);
-        }
-        let listed: usize = Step::ALL.iter().map(|s| s.fields().len()).sum();
-        assert_eq!(listed, schema.fields.len());
-    }
-
-    #[test]
-    fn step_names_serialise_as_their_names() {
-        for step in Step::ALL {
-            assert_eq!(serde_json::to_value(step).unwrap(), step.name());
-        }
-    }
+    use super::{EXCHANGE_ONLINE, describe};
 
     #[test]
     fn the_description_names_roles_and_permissions() {
@@ -326,5 +194,15 @@ mod tests {
         );
         assert_eq!(data["requests"]["permissions"][0]["type"], "delegated");
         assert_eq!(data["steps"][2]["operation"], "authenticate");
+    }
+
+    #[test]
+    fn the_steps_list_the_fields_of_their_groups() {
+        let data = describe();
+        assert_eq!(data["steps"][0]["fields"], serde_json::json!(["mode"]));
+        let application = data["steps"][3]["fields"].as_array().unwrap();
+        assert!(application.contains(&"application_name".into()));
+        assert!(application.contains(&"certificate_pem".into()));
+        assert_eq!(data["steps"][7]["operation"], serde_json::Value::Null);
     }
 }

@@ -1,18 +1,19 @@
-//! The core's one error type, and the one place where an error becomes a [`ConnectorStatus`].
+//! The core's one error type. It knows nothing of C: the C boundary maps each [`ErrorKind`] to the ABI's
+//! status (`crate::ffi`), in one place.
 
-use connector_abi::ConnectorStatus;
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use crate::describe::Step;
+use crate::operation::Step;
 
-/// What kind of failure happened. Each kind maps to exactly one [`ConnectorStatus`] in
-/// [`ErrorKind::status`], and has a stable snake_case code for result documents ([`ErrorKind::code`]).
+/// What kind of failure happened. The C boundary gives each kind exactly one ABI status (of the same name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// A required pointer was NULL, or a string was not valid UTF-8.
     InvalidArgument,
     /// A JSON document was malformed or of the wrong shape. `line` and `column` are 1-based and point at the
-    /// problem when it is a syntax error (0 when the document parsed but had the wrong shape).
+    /// problem (columns count characters); both are 0 when no position is known.
     InvalidJson {
         /// The line of the problem (1-based), or 0.
         line: usize,
@@ -55,85 +56,6 @@ pub enum ErrorKind {
     Panic,
 }
 
-impl ErrorKind {
-    /// The ABI status of this kind. This is the only mapping from core errors to statuses.
-    pub fn status(&self) -> ConnectorStatus {
-        match self {
-            ErrorKind::InvalidArgument => ConnectorStatus::InvalidArgument,
-            ErrorKind::InvalidJson { .. } => ConnectorStatus::InvalidJson,
-            ErrorKind::InvalidSettings(_) => ConnectorStatus::InvalidSettings,
-            ErrorKind::Busy => ConnectorStatus::Busy,
-            ErrorKind::Cancelled => ConnectorStatus::Cancelled,
-            ErrorKind::NotAvailable => ConnectorStatus::NotAvailable,
-            ErrorKind::SignInRequired => ConnectorStatus::SignInRequired,
-            ErrorKind::SignInFailed => ConnectorStatus::SignInFailed,
-            ErrorKind::PermissionDenied => ConnectorStatus::PermissionDenied,
-            ErrorKind::NotFound => ConnectorStatus::NotFound,
-            ErrorKind::Conflict => ConnectorStatus::Conflict,
-            ErrorKind::ConfirmationRequired => ConnectorStatus::ConfirmationRequired,
-            ErrorKind::ServiceError => ConnectorStatus::ServiceError,
-            ErrorKind::NetworkError => ConnectorStatus::NetworkError,
-            ErrorKind::Timeout => ConnectorStatus::Timeout,
-            ErrorKind::TestFailed => ConnectorStatus::TestFailed,
-            ErrorKind::ShutDown => ConnectorStatus::ShutDown,
-            ErrorKind::Internal => ConnectorStatus::Internal,
-            ErrorKind::Panic => ConnectorStatus::Panic,
-        }
-    }
-
-    /// The stable, machine-readable code of this kind, as written to `error.code`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "invalid_argument",
-            ErrorKind::InvalidJson { .. } => "invalid_json",
-            ErrorKind::InvalidSettings(_) => "invalid_settings",
-            ErrorKind::Busy => "busy",
-            ErrorKind::Cancelled => "cancelled",
-            ErrorKind::NotAvailable => "not_available",
-            ErrorKind::SignInRequired => "sign_in_required",
-            ErrorKind::SignInFailed => "sign_in_failed",
-            ErrorKind::PermissionDenied => "permission_denied",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::ConfirmationRequired => "confirmation_required",
-            ErrorKind::ServiceError => "service_error",
-            ErrorKind::NetworkError => "network_error",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::TestFailed => "test_failed",
-            ErrorKind::ShutDown => "shut_down",
-            ErrorKind::Internal => "internal",
-            ErrorKind::Panic => "panic",
-        }
-    }
-}
-
-/// The name of a status as written to a result document's `status` member: the header's constant name
-/// without its `CONNECTOR_STATUS_` prefix.
-pub fn status_name(status: ConnectorStatus) -> &'static str {
-    match status {
-        ConnectorStatus::Ok => "OK",
-        ConnectorStatus::InvalidArgument => "INVALID_ARGUMENT",
-        ConnectorStatus::InvalidJson => "INVALID_JSON",
-        ConnectorStatus::InvalidSettings => "INVALID_SETTINGS",
-        ConnectorStatus::Busy => "BUSY",
-        ConnectorStatus::Cancelled => "CANCELLED",
-        ConnectorStatus::NotAvailable => "NOT_AVAILABLE",
-        ConnectorStatus::SignInRequired => "SIGN_IN_REQUIRED",
-        ConnectorStatus::SignInFailed => "SIGN_IN_FAILED",
-        ConnectorStatus::PermissionDenied => "PERMISSION_DENIED",
-        ConnectorStatus::NotFound => "NOT_FOUND",
-        ConnectorStatus::Conflict => "CONFLICT",
-        ConnectorStatus::ConfirmationRequired => "CONFIRMATION_REQUIRED",
-        ConnectorStatus::ServiceError => "SERVICE_ERROR",
-        ConnectorStatus::NetworkError => "NETWORK_ERROR",
-        ConnectorStatus::Timeout => "TIMEOUT",
-        ConnectorStatus::TestFailed => "TEST_FAILED",
-        ConnectorStatus::ShutDown => "SHUT_DOWN",
-        ConnectorStatus::Internal => "INTERNAL",
-        ConnectorStatus::Panic => "PANIC",
-    }
-}
-
 /// One field's validation error, shown by a console beside that field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -160,38 +82,38 @@ impl FieldError {
     }
 }
 
-/// What a Microsoft service answered when a call failed there: which service, what the connector was doing,
-/// the HTTP status and the service's error code, and the ids Microsoft support asks for. Written to a result
-/// document's `error.service`.
+/// What a Microsoft service answered, for the result document's `error.service`: enough for an admin or
+/// Microsoft support to find the request, never a token or a secret.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ServiceDetails {
-    /// The service: `entra`, `graph` or `exchange`.
+pub struct ServiceAnswer {
+    /// Which service answered: `entra`, `graph` or `exchange`.
     pub name: &'static str,
     /// What the connector was doing, e.g. `create the service principal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// The HTTP status of the answer; absent when there was no answer (a network error).
+    /// The HTTP status of the answer, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
-    /// The service's own error code (`Authorization_RequestDenied`, `invalid_grant`, `AADSTS50076`, …).
+    /// The service's own error code (`AADSTS50076`, `Authorization_RequestDenied`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// Microsoft's `request-id` for the request.
+    /// Microsoft's `request-id` response header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The `client-request-id` the connector sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
-    /// Entra ID's `trace_id`.
+    /// Entra's `trace_id` from an error body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
-    /// Entra ID's `correlation_id`.
+    /// Entra's `correlation_id` from an error body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
 }
 
 /// An error of the connector core: a kind, a message for a person, and where it helps a hint, the wizard
-/// step it happened in and what a service answered. Messages never contain tokens, secrets or private keys.
+/// step it happened in and the answer of the service that refused. Messages never contain tokens, secrets or
+/// private keys.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
@@ -199,7 +121,20 @@ pub struct Error {
     message: String,
     hint: Option<String>,
     step: Option<Step>,
-    service: Option<Box<ServiceDetails>>,
+    // Boxed: most errors have none, and the error travels in every `Result` of the core.
+    service: Option<Box<ServiceAnswer>>,
+}
+
+/// The most characters of a member name, or of a parser's message, that an error echoes back.
+pub(crate) const ECHO_LIMIT: usize = 64;
+
+/// `text` cut to at most `max_chars` characters, with `…` where it was cut: input a host passes in is never
+/// echoed back whole (a 50 MB member name stays a short error).
+pub(crate) fn excerpt(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+    }
 }
 
 impl Error {
@@ -212,23 +147,6 @@ impl Error {
             step: None,
             service: None,
         }
-    }
-
-    /// Adds what a service answered.
-    pub fn with_service(mut self, service: ServiceDetails) -> Self {
-        self.service = Some(Box::new(service));
-        self
-    }
-
-    /// Replaces the message, keeping everything else.
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
-        self
-    }
-
-    /// What a service answered, if the error came from one.
-    pub fn service(&self) -> Option<&ServiceDetails> {
-        self.service.as_deref()
     }
 
     /// Adds a hint: what the person can do about it.
@@ -249,6 +167,18 @@ impl Error {
         self
     }
 
+    /// Replaces the message, keeping everything else.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Adds what the Microsoft service answered.
+    pub fn with_service(mut self, service: ServiceAnswer) -> Self {
+        self.service = Some(Box::new(service));
+        self
+    }
+
     /// The settings validation error for a list of field errors (not empty).
     pub fn invalid_settings(fields: Vec<FieldError>) -> Self {
         let message = match fields.len() {
@@ -259,30 +189,37 @@ impl Error {
             .with_hint("Correct the fields listed and try again.")
     }
 
-    /// The error for a JSON document that does not parse, or parses to the wrong shape.
-    pub fn invalid_json(what: &str, err: &serde_json::Error) -> Self {
-        let (line, column) = if err.is_syntax() || err.is_eof() {
-            (err.line(), err.column())
+    /// The error for the JSON document `text` (named `what`, e.g. "settings document") that did not parse,
+    /// or parsed to the wrong shape. The position is 1-based, in characters, and points at the character
+    /// where the parser stopped (the end of a line for a problem at a line break).
+    pub fn invalid_json(what: &str, err: &serde_json::Error, text: &str) -> Self {
+        let (line, column) = position(text, err.line(), err.column()).unwrap_or((0, 0));
+        // serde_json appends its own position, which counts bytes: leave it out.
+        let full = err.to_string();
+        let reason = full
+            .strip_suffix(&format!(" at line {} column {}", err.line(), err.column()))
+            .unwrap_or(&full);
+        let reason = excerpt(reason, 2 * ECHO_LIMIT);
+        let kind = if err.is_syntax() || err.is_eof() {
+            "is not valid JSON"
         } else {
-            (0, 0)
+            "has the wrong shape"
         };
-        let message = if line > 0 {
-            format!("The {what} is not valid JSON: {err}.")
+        let at = if line > 0 {
+            format!(" (line {line}, column {column})")
         } else {
-            format!("The {what} has the wrong shape: {err}.")
+            String::new()
         };
-        Error::new(ErrorKind::InvalidJson { line, column }, message)
-            .with_hint("Pass a UTF-8 JSON object as described in docs/abi.md.")
+        Error::new(
+            ErrorKind::InvalidJson { line, column },
+            format!("The {what} {kind}: {reason}{at}."),
+        )
+        .with_hint("Pass a UTF-8 JSON object as described in docs/abi.md.")
     }
 
     /// The kind of the error.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
-    }
-
-    /// The ABI status for this error (see [`ErrorKind::status`]).
-    pub fn status(&self) -> ConnectorStatus {
-        self.kind.status()
     }
 
     /// The message for a person.
@@ -300,6 +237,11 @@ impl Error {
         self.step
     }
 
+    /// What the service answered, if a service was involved.
+    pub fn service(&self) -> Option<&ServiceAnswer> {
+        self.service.as_deref()
+    }
+
     /// The field errors of an [`ErrorKind::InvalidSettings`] error; empty otherwise.
     pub fn fields(&self) -> &[FieldError] {
         match &self.kind {
@@ -309,54 +251,82 @@ impl Error {
     }
 }
 
+/// The 1-based character position in `text` of serde_json's `line` and byte `column`. serde_json reports
+/// column 0 when the problem is the line break itself: that is the character after the last one of the
+/// line before.
+fn position(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    if line == 0 {
+        return None;
+    }
+    let nth_line = |n: usize| text.split('\n').nth(n - 1).unwrap_or("");
+    if column == 0 {
+        return (line > 1).then(|| (line - 1, nth_line(line - 1).chars().count() + 1));
+    }
+    let this = nth_line(line);
+    let mut end = column.min(this.len());
+    while !this.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some((line, this[..end].chars().count().max(1)))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Error, ErrorKind, FieldError, status_name};
-    use connector_abi::ConnectorStatus;
+    use super::{ECHO_LIMIT, Error, ErrorKind, FieldError, excerpt};
 
-    #[test]
-    fn every_kind_maps_to_the_status_of_the_same_name() {
-        let kinds = [
-            ErrorKind::InvalidArgument,
-            ErrorKind::InvalidJson { line: 1, column: 2 },
-            ErrorKind::InvalidSettings(Vec::new()),
-            ErrorKind::Busy,
-            ErrorKind::Cancelled,
-            ErrorKind::NotAvailable,
-            ErrorKind::SignInRequired,
-            ErrorKind::SignInFailed,
-            ErrorKind::PermissionDenied,
-            ErrorKind::NotFound,
-            ErrorKind::Conflict,
-            ErrorKind::ConfirmationRequired,
-            ErrorKind::ServiceError,
-            ErrorKind::NetworkError,
-            ErrorKind::Timeout,
-            ErrorKind::TestFailed,
-            ErrorKind::ShutDown,
-            ErrorKind::Internal,
-            ErrorKind::Panic,
-        ];
-        for kind in kinds {
-            // The code is the snake_case form of the status name, so hosts can rely on either.
-            assert_eq!(
-                kind.code().to_uppercase(),
-                status_name(kind.status()),
-                "{kind:?}"
-            );
-        }
+    fn parse_error(text: &str) -> Error {
+        let err = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        Error::invalid_json("settings document", &err, text)
     }
 
     #[test]
     fn a_syntax_error_keeps_its_line_and_column() {
-        let err = serde_json::from_str::<serde_json::Value>("{\n  \"a\": ,\n}").unwrap_err();
-        let error = Error::invalid_json("settings document", &err);
+        let error = parse_error("{\n  \"a\": ,\n}");
         assert_eq!(error.kind(), &ErrorKind::InvalidJson { line: 2, column: 8 });
-        assert!(
-            error.message().contains("line 2 column 8"),
-            "{}",
-            error.message()
+        assert_eq!(
+            error.message(),
+            "The settings document is not valid JSON: expected value (line 2, column 8)."
         );
+    }
+
+    #[test]
+    fn a_problem_at_a_line_break_points_at_the_end_of_that_line() {
+        // serde_json says "line 3 column 0" for both.
+        let error = parse_error("{\n \"a\": tru\n}");
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::InvalidJson {
+                line: 2,
+                column: 10
+            }
+        );
+        let error = parse_error("{\n  \"a\": 1\n");
+        assert_eq!(error.kind(), &ErrorKind::InvalidJson { line: 2, column: 9 });
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let error = parse_error("{\"é\": tru}");
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::InvalidJson {
+                line: 1,
+                column: 10
+            }
+        );
+    }
+
+    #[test]
+    fn long_input_is_echoed_as_a_short_excerpt() {
+        let name = "x".repeat(10_000);
+        assert_eq!(
+            excerpt(&name, ECHO_LIMIT).chars().count(),
+            ECHO_LIMIT + 1,
+            "the cut is marked with one character"
+        );
+        assert_eq!(excerpt("short", ECHO_LIMIT), "short");
+        let text = format!("{{\"{name}\": }}");
+        assert!(parse_error(&text).message().len() < 400);
     }
 
     #[test]
@@ -367,6 +337,5 @@ mod tests {
         ]);
         assert_eq!(error.message(), "2 settings need attention.");
         assert_eq!(error.fields().len(), 2);
-        assert_eq!(error.status(), ConnectorStatus::InvalidSettings);
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::session::Operation;
+use crate::operation::Operation;
 
 /// Receives event documents. The C boundary implements it with the host's callback.
 ///
@@ -127,7 +127,7 @@ struct Envelope<'a> {
 }
 
 /// The event document for `body`, sent during `operation` at `at`.
-pub fn event_document(operation: Operation, body: &EventBody, at: OffsetDateTime) -> String {
+fn event_document(operation: Operation, body: &EventBody, at: OffsetDateTime) -> String {
     let time = at.format(&Rfc3339).unwrap_or_default();
     let envelope = Envelope {
         body,
@@ -174,7 +174,7 @@ impl Events {
 #[cfg(test)]
 mod tests {
     use super::{EventBody, EventSink, Events, LogLevel, Phase, SignInPrompt, event_document};
-    use crate::session::Operation;
+    use crate::operation::Operation;
     use std::sync::{Arc, Mutex};
     use time::OffsetDateTime;
 

@@ -6,11 +6,11 @@
 //! of sending the tokens there.
 
 use crate::auth::delegated::DelegatedTokens;
-use crate::cloud::Endpoints;
+use crate::cloud::{Cloud, Endpoints};
 use crate::error::{Error, ErrorKind};
 use crate::graph::Graph;
 use crate::http::{HttpClient, NetworkOptions, Trust};
-use crate::settings::{DEFAULT_CLIENT_ID, Settings};
+use crate::settings::Settings;
 use crate::sign_in::account::Account;
 
 /// Where a session's requests go and whom they trust.
@@ -27,8 +27,8 @@ impl Target {
     /// endpoints are custom and a CA is given).
     pub fn of(settings: &Settings) -> Target {
         let endpoints = settings.endpoints().clone();
-        let extra_ca_pem = settings.text("extra_ca_pem").map(str::to_owned);
-        let only_extra = endpoints.cloud == "custom" && extra_ca_pem.is_some();
+        let extra_ca_pem = settings.extra_ca_pem().map(str::to_owned);
+        let only_extra = endpoints.cloud == Cloud::Custom && extra_ca_pem.is_some();
         Target {
             endpoints,
             trust: Trust {
@@ -68,11 +68,6 @@ pub struct Network {
     signed_in: Option<SignedIn>,
 }
 
-/// The public client a settings document signs in with.
-pub fn client_id_of(settings: &Settings) -> &str {
-    settings.text("client_id").unwrap_or(DEFAULT_CLIENT_ID)
-}
-
 impl Network {
     /// The HTTP client for `target`, made (or remade, when the target changed) as needed. Its pooled
     /// connections are reused across the session's calls.
@@ -90,6 +85,18 @@ impl Network {
         let client = HttpClient::new(&target.trust, options)?;
         self.client = Some((target.clone(), options.clone(), client.clone()));
         Ok(client)
+    }
+
+    /// The HTTP client for these settings and the sign-in they may use (`SIGN_IN_REQUIRED` when there is none
+    /// for them): what every operation after sign-in starts with.
+    pub fn prepare(
+        &mut self,
+        settings: &Settings,
+        options: &NetworkOptions,
+    ) -> Result<(HttpClient, &SignedIn), Error> {
+        let http = self.client(&Target::of(settings), options)?;
+        let signed_in = self.signed_in_for(settings)?;
+        Ok((http, signed_in))
     }
 
     /// Keeps a completed sign-in, replacing (and so wiping) any earlier one.
@@ -117,10 +124,10 @@ impl Network {
             Some("other endpoints")
         } else if signed_in.target.trust != target.trust {
             Some("another trusted CA")
-        } else if client_id_of(settings) != signed_in.client_id {
+        } else if settings.client_id() != signed_in.client_id {
             Some("another sign-in client")
         } else if settings
-            .text("tenant_id")
+            .tenant_id()
             .is_some_and(|tenant| tenant != signed_in.tenant_id)
         {
             Some("another tenant")

@@ -1,80 +1,27 @@
-//! A connector session: its options, its event channel, one call at a time, cancellation, and the
-//! operations (`describe`, `configure`, and the network operations that later versions fill in).
+//! A connector session: its options, one call at a time, cancellation of the running call, its events, and
+//! the operations it runs.
+//!
+//! Each call gets a generation number and a cancellation token of its own ([`Call`]); `cancel` cancels the
+//! token of the call running when it lands. A `cancel` that lands between two calls therefore reaches
+//! neither of them, whatever the order in which the threads involved run.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
 
-use crate::describe::{Step, describe};
+use crate::call::Call;
+use crate::describe::describe;
 use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, EventSink, Events, LogLevel, Phase};
 use crate::http::{NetworkOptions, SignInOptions};
-use crate::network::{Network, Target};
+use crate::input::{read_input, read_settings};
+use crate::network::Network;
+use crate::operation::{Operation, Step};
 use crate::provision::input::ProvisionInput;
-use crate::result::{Outcome, Warning};
-use crate::settings::{Settings, validate};
-
-/// An ABI operation, by the name result and event documents use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    /// `session_new`.
-    SessionNew,
-    /// `describe`.
-    Describe,
-    /// `configure`.
-    Configure,
-    /// `authenticate`.
-    Authenticate,
-    /// `provision`.
-    Provision,
-    /// `consent`.
-    Consent,
-    /// `test`.
-    Test,
-    /// `remove`.
-    Remove,
-    /// `cancel`.
-    Cancel,
-}
-
-impl Operation {
-    /// The operation's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::SessionNew => "session_new",
-            Operation::Describe => "describe",
-            Operation::Configure => "configure",
-            Operation::Authenticate => "authenticate",
-            Operation::Provision => "provision",
-            Operation::Consent => "consent",
-            Operation::Test => "test",
-            Operation::Remove => "remove",
-            Operation::Cancel => "cancel",
-        }
-    }
-
-    /// The wizard step the operation serves, when it is one.
-    pub fn step(self) -> Option<Step> {
-        match self {
-            Operation::Authenticate => Some(Step::SignIn),
-            Operation::Provision => Some(Step::Provision),
-            Operation::Consent => Some(Step::Consent),
-            Operation::Test => Some(Step::Test),
-            _ => None,
-        }
-    }
-
-    /// The members of the operation's input that are not settings.
-    fn input_members(self) -> &'static [&'static str] {
-        match self {
-            Operation::Provision => &crate::provision::input::MEMBERS,
-            Operation::Remove => &crate::provision::remove::MEMBERS,
-            _ => &[],
-        }
-    }
-}
+use crate::result::Outcome;
 
 /// Who the host is (session option `host`), for logs.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -96,7 +43,7 @@ pub struct Diagnostics {
     pub panic_in: Option<Operation>,
 }
 
-/// The session options document (input of `session_new`; every member optional).
+/// The session options document (input of `session_new`; every member optional, each given once).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionOptions {
@@ -125,7 +72,7 @@ impl SessionOptions {
             return Ok(SessionOptions::default());
         };
         let options: SessionOptions = serde_json::from_str(json)
-            .map_err(|e| Error::invalid_json("session options document", &e))?;
+            .map_err(|e| Error::invalid_json("session options document", &e, json))?;
         if let Err(message) = options.network.check() {
             return Err(
                 Error::new(ErrorKind::InvalidJson { line: 0, column: 0 }, message)
@@ -151,15 +98,14 @@ impl SessionOptions {
 /// Set once `shutdown` was called: later sessions and operations are refused.
 static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 
-/// Shuts the plugin down: later `session_new` and operation calls return `ShutDown`. The plugin has no
-/// background threads yet; later versions stop their runtime here.
+/// Shuts the plugin down: later `session_new` and operation calls return `ShutDown`, and the plugin's
+/// runtime stops with its threads joined.
 pub fn shutdown() {
     SHUT_DOWN.store(true, Ordering::SeqCst);
     crate::runtime::shutdown();
 }
 
-/// Whether the plugin was shut down.
-pub fn is_shut_down() -> bool {
+fn is_shut_down() -> bool {
     SHUT_DOWN.load(Ordering::SeqCst)
 }
 
@@ -171,6 +117,13 @@ fn shut_down_error() -> Error {
     .with_hint("Load the connector library again to continue.")
 }
 
+/// The call running on a session: its generation and the token `cancel` cancels.
+#[derive(Debug)]
+struct Running {
+    generation: u64,
+    cancellation: CancellationToken,
+}
+
 /// A connector session. Calls on one session are serialised (a second concurrent call gets `Busy`); the
 /// session is `Sync` so that `cancel` may come from any thread.
 #[derive(Debug)]
@@ -178,12 +131,12 @@ pub struct Session {
     options: SessionOptions,
     events: Events,
     busy: AtomicBool,
-    cancelled: AtomicBool,
-    /// Wakes the running call's network waits when the host cancels.
-    cancel_signal: tokio::sync::Notify,
+    /// The generation of the latest call started (0: none yet).
+    generation: AtomicU64,
+    running: Mutex<Option<Running>>,
     /// The HTTP client and the administrator's sign-in. Only the running call uses it (calls are
     /// serialised); the lock makes the session `Sync` for `cancel`.
-    network: std::sync::Mutex<Network>,
+    network: Mutex<Network>,
 }
 
 /// Marks the session busy for one call; frees it when dropped, also when a panic unwinds.
@@ -195,64 +148,21 @@ impl Drop for BusyGuard<'_> {
     }
 }
 
-/// One running call: what a long operation consults to report progress and notice cancellation.
-pub struct Call<'a> {
+/// Registers the running call for `cancel`; unregisters it when dropped, also when a panic unwinds.
+struct RunningGuard<'a> {
     session: &'a Session,
-    operation: Operation,
+    generation: u64,
 }
 
-impl Call<'_> {
-    /// Returns `Cancelled` when the host called `cancel` since this call began.
-    pub fn checkpoint(&self) -> Result<(), Error> {
-        if self.is_cancelled() {
-            Err(self.cancelled_error())
-        } else {
-            Ok(())
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        let mut running = self.session.running();
+        if running
+            .as_ref()
+            .is_some_and(|r| r.generation == self.generation)
+        {
+            *running = None;
         }
-    }
-
-    /// Whether the host cancelled this call.
-    pub fn is_cancelled(&self) -> bool {
-        self.session.cancelled.load(Ordering::SeqCst)
-    }
-
-    /// The error a cancelled call returns.
-    pub fn cancelled_error(&self) -> Error {
-        Error::new(
-            ErrorKind::Cancelled,
-            format!("{} was cancelled by the host.", self.operation.name()),
-        )
-        .with_hint("Run the step again when ready; what was already done is listed.")
-    }
-
-    /// Completes when the host cancels this call (at once when it already did): network waits race it, so
-    /// that `cancel` ends them within milliseconds.
-    pub async fn cancelled(&self) {
-        loop {
-            let notified = self.session.cancel_signal.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.is_cancelled() {
-                return;
-            }
-            notified.await;
-        }
-    }
-
-    /// The operation this call runs.
-    pub fn operation(&self) -> Operation {
-        self.operation
-    }
-
-    /// Sends an event.
-    pub fn emit(&self, body: EventBody) {
-        self.session.events.emit(self.operation, body);
-    }
-
-    fn step_name(&self) -> &'static str {
-        self.operation
-            .step()
-            .map_or(self.operation.name(), Step::name)
     }
 }
 
@@ -271,9 +181,9 @@ impl Session {
             options,
             events,
             busy: AtomicBool::new(false),
-            cancelled: AtomicBool::new(false),
-            cancel_signal: tokio::sync::Notify::new(),
-            network: std::sync::Mutex::new(Network::default()),
+            network: Mutex::new(Network::default()),
+            generation: AtomicU64::new(0),
+            running: Mutex::new(None),
         })
     }
 
@@ -282,16 +192,33 @@ impl Session {
         &self.options
     }
 
-    /// Asks the running call, if any, to stop at its next checkpoint. Callable from any thread.
+    /// Cancels the call running now, if any: it returns `Cancelled` at its next checkpoint, and its
+    /// cancellation futures complete. Nothing is remembered for a later call. Callable from any thread.
     pub fn cancel(&self) {
-        if self.busy.load(Ordering::Acquire) {
-            self.cancelled.store(true, Ordering::SeqCst);
-            self.cancel_signal.notify_waiters();
+        if let Some(running) = self.running().as_ref() {
+            running.cancellation.cancel();
         }
     }
 
-    /// Runs one call: refuses it after shutdown or while another runs, reports its step as events, and
-    /// returns its outcome.
+    /// Sends the `log` event that says a call panicked (the C boundary contained the panic). `message` names
+    /// the operation and never carries a value of the call.
+    pub(crate) fn report_panic(&self, operation: Operation, message: String) {
+        self.events.emit(
+            operation,
+            EventBody::Log {
+                level: LogLevel::Error,
+                message,
+            },
+        );
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, Option<Running>> {
+        // The lock is only held to swap or read the entry; a poisoned one still holds a valid entry.
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs one call: refuses it after shutdown or while another runs, gives it its own cancellation, reports
+    /// its step as events, and returns its outcome.
     fn run(&self, operation: Operation, body: impl FnOnce(&Call<'_>) -> Outcome) -> Outcome {
         if is_shut_down() {
             return Outcome::failure(operation, shut_down_error());
@@ -312,16 +239,22 @@ impl Session {
             return Outcome::failure(operation, error);
         }
         let _busy = BusyGuard(&self.busy);
-        self.cancelled.store(false, Ordering::SeqCst);
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        let cancellation = CancellationToken::new();
+        *self.running() = Some(Running {
+            generation,
+            cancellation: cancellation.clone(),
+        });
+        let _running = RunningGuard {
+            session: self,
+            generation,
+        };
         if self.options.diagnostics.panic_in == Some(operation) {
             panic!("diagnostics.panic_in asked {} to panic", operation.name());
         }
-        let call = Call {
-            session: self,
-            operation,
-        };
+        let call = Call::new(operation, &self.events, cancellation);
         call.emit(EventBody::Step {
-            step: call.step_name(),
+            step: operation.step_name(),
             phase: Phase::Started,
             message: format!("{} started.", operation.name()),
         });
@@ -329,17 +262,15 @@ impl Session {
             Ok(()) => body(&call),
             Err(error) => Outcome::failure(operation, error),
         };
-        let phase = if outcome.error().is_some() {
-            Phase::Failed
-        } else {
-            Phase::Finished
-        };
-        let message = match outcome.error() {
-            Some(error) => format!("{} failed: {}", operation.name(), error.message()),
-            None => format!("{} finished.", operation.name()),
+        let (phase, message) = match outcome.error() {
+            Some(error) => (
+                Phase::Failed,
+                format!("{} failed: {}", operation.name(), error.message()),
+            ),
+            None => (Phase::Finished, format!("{} finished.", operation.name())),
         };
         call.emit(EventBody::Step {
-            step: call.step_name(),
+            step: operation.step_name(),
             phase,
             message,
         });
@@ -367,16 +298,14 @@ impl Session {
                     "endpoints": settings.endpoints(),
                     "migrated_from": settings.migrated_from(),
                 });
-                Outcome::success(operation, data).with_warnings(settings_warnings(&settings))
+                Outcome::success(operation, data).with_warnings(settings.warnings().to_vec())
             }
         })
     }
 
     /// The session's network state, for the running call.
     fn network(&self) -> std::sync::MutexGuard<'_, Network> {
-        self.network
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.network.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// `authenticate`: signs an administrator in (device code or browser, as the settings say) and keeps
@@ -396,19 +325,19 @@ impl Session {
                 &self.options.network,
                 &self.options.sign_in,
             ))
-            .and_then(|r| r);
+            .and_then(|result| result);
             match result {
                 Ok((data, warnings)) => Outcome::success(operation, data)
-                    .with_warnings(settings_warnings(&settings))
+                    .with_warnings(settings.warnings().to_vec())
                     .with_warnings(warnings),
                 Err(error) => Outcome::failure(operation, error.or_step(Step::SignIn))
-                    .with_warnings(settings_warnings(&settings)),
+                    .with_warnings(settings.warnings().to_vec()),
             }
         })
     }
 
-    /// `provision`: creates or updates the application registration, its service principal and roles (or, with
-    /// `plan_only`, reports what it would do); needs a sign-in on this session.
+    /// `provision`: creates or updates the application registration, its service principal and roles (or,
+    /// with `plan_only`, reports what it would do); needs a sign-in on this session.
     pub fn provision(&self, input_json: &str) -> Outcome {
         let operation = Operation::Provision;
         self.run(operation, |call| {
@@ -421,10 +350,7 @@ impl Session {
                 Err(error) => return Outcome::failure(operation, error),
             };
             let mut network = self.network();
-            let prepared = network
-                .client(&Target::of(&settings), &self.options.network)
-                .and_then(|http| network.signed_in_for(&settings).map(|signed_in| (http, signed_in)));
-            let (http, signed_in) = match prepared {
+            let (http, signed_in) = match network.prepare(&settings, &self.options.network) {
                 Ok(prepared) => prepared,
                 Err(error) => return Outcome::failure(operation, error.or_step(Step::Provision)),
             };
@@ -434,52 +360,47 @@ impl Session {
                 Ok(report) => report,
                 Err(error) => return Outcome::failure(operation, error),
             };
-            let outcome = match report.result {
+            let mut outcome = match report.result {
                 Ok(data) => Outcome::success(operation, data),
                 Err(error) => Outcome::failure(operation, error.or_step(Step::Provision)),
             };
-            let outcome = match report.failure_data {
-                Some(data) => outcome.with_failure_data(data),
-                None => outcome,
-            };
+            if let Some(data) = report.failure_data {
+                outcome = outcome.with_failure_data(data);
+            }
             outcome
                 .with_done(report.done)
-                .with_warnings(settings_warnings(&settings))
+                .with_warnings(settings.warnings().to_vec())
                 .with_warnings(report.warnings)
         })
     }
 
     /// `consent`: validates its input and needs a sign-in; consent is not available in this version yet.
     pub fn consent(&self, input_json: &str) -> Outcome {
-        self.signed_in_then_not_available(Operation::Consent, input_json)
-    }
-
-    fn signed_in_then_not_available(&self, operation: Operation, input_json: &str) -> Outcome {
-        let step = operation.step().unwrap_or(Step::Provision);
+        let operation = Operation::Consent;
         self.run(operation, |call| {
             let settings = match read_settings(call, input_json) {
                 Ok(settings) => settings,
                 Err(error) => return Outcome::failure(operation, error),
             };
             if let Err(error) = self.network().signed_in_for(&settings) {
-                return Outcome::failure(operation, error.with_step(step));
+                return Outcome::failure(operation, error.with_step(Step::Consent));
             }
-            let error = Error::new(
-                ErrorKind::NotAvailable,
-                format!("{} is not available in this version yet.", operation.name()),
-            )
-            .with_step(step);
-            Outcome::failure(operation, error).with_warnings(settings_warnings(&settings))
+            not_available(operation).with_warnings(settings.warnings().to_vec())
         })
     }
 
     /// `test`: validates its input; the connection test is not available in this version yet.
     pub fn test(&self, input_json: &str) -> Outcome {
-        self.not_available_yet(Operation::Test, input_json)
+        let operation = Operation::Test;
+        self.run(operation, |call| match read_settings(call, input_json) {
+            Ok(settings) => not_available(operation).with_warnings(settings.warnings().to_vec()),
+            Err(error) => Outcome::failure(operation, error),
+        })
     }
 
-    /// `remove`: deletes the connection's application (with its service principal, roles and consents) when
-    /// the input confirms it by id and the application is the connector's; needs a sign-in on this session.
+    /// `remove`: deletes the connection's application (with its service principal, roles and consents)
+    /// when the input confirms it by id and the application is the connector's; needs a sign-in on this
+    /// session.
     pub fn remove(&self, input_json: &str) -> Outcome {
         let operation = Operation::Remove;
         self.run(operation, |call| {
@@ -488,10 +409,7 @@ impl Session {
                 Err(error) => return Outcome::failure(operation, error),
             };
             let mut network = self.network();
-            let prepared = network
-                .client(&Target::of(&settings), &self.options.network)
-                .and_then(|http| network.signed_in_for(&settings).map(|signed_in| (http, signed_in)));
-            let (http, signed_in) = match prepared {
+            let (http, signed_in) = match network.prepare(&settings, &self.options.network) {
                 Ok(prepared) => prepared,
                 Err(error) => return Outcome::failure(operation, error),
             };
@@ -503,81 +421,41 @@ impl Session {
             };
             let outcome = match removal.result {
                 Ok(data) => Outcome::success(operation, data),
-                Err((error, Some(data))) => Outcome::failure(operation, error).with_failure_data(data),
+                Err((error, Some(data))) => {
+                    Outcome::failure(operation, error).with_failure_data(data)
+                }
                 Err((error, None)) => Outcome::failure(operation, error),
             };
             outcome
                 .with_done(removal.done)
-                .with_warnings(settings_warnings(&settings))
-        })
-    }
-
-    fn not_available_yet(&self, operation: Operation, input_json: &str) -> Outcome {
-        self.run(operation, |call| {
-            let settings = match read_settings(call, input_json) {
-                Ok(settings) => settings,
-                Err(error) => return Outcome::failure(operation, error),
-            };
-            let mut error = Error::new(
-                ErrorKind::NotAvailable,
-                format!("{} is not available in this version yet.", operation.name()),
-            )
-            .with_hint(
-                "This version of the connector describes itself and validates settings; signing in, creating \
-                 the application, consent, the connection test and removal come in a later version.",
-            );
-            if let Some(step) = operation.step() {
-                error = error.with_step(step);
-            }
-            Outcome::failure(operation, error).with_warnings(settings_warnings(&settings))
+                .with_warnings(settings.warnings().to_vec())
         })
     }
 }
 
-/// Parses and validates the settings document an operation got, checking for cancellation after each stage.
-fn read_settings(call: &Call<'_>, input_json: &str) -> Result<Settings, Error> {
-    read_input(call, input_json).map(|(settings, _)| settings)
-}
-
-/// Parses the input document of an operation and validates its settings; returns them with the document
-/// (for the operation's own members).
-fn read_input(call: &Call<'_>, input_json: &str) -> Result<(Settings, Map<String, Value>), Error> {
-    let document: Value = serde_json::from_str(input_json)
-        .map_err(|e| Error::invalid_json("settings document", &e))?;
-    let Value::Object(document) = document else {
-        return Err(Error::new(
-            ErrorKind::InvalidJson { line: 0, column: 0 },
-            "The settings document must be a JSON object ({ … }).",
-        )
-        .with_hint("Pass the settings as one flat JSON object, as described in docs/abi.md."));
-    };
-    if call.operation == Operation::Provision {
-        ProvisionInput::from_document(&document)?;
+/// The outcome of an operation this version does not have yet.
+fn not_available(operation: Operation) -> Outcome {
+    let mut error = Error::new(
+        ErrorKind::NotAvailable,
+        format!("{} is not available in this version yet.", operation.name()),
+    )
+    .with_hint("This version of the connector signs in, creates the application and removes it; consent and the connection test come in a later version.");
+    if let Some(step) = operation.step() {
+        error = error.with_step(step);
     }
-    call.checkpoint()?;
-    let settings = validate(&document, call.operation.input_members())?;
-    call.checkpoint()?;
-    Ok((settings, document))
-}
-
-fn settings_warnings(settings: &Settings) -> Vec<Warning> {
-    settings
-        .warnings()
-        .iter()
-        .map(|w| Warning {
-            code: w.code,
-            message: w.message.clone(),
-        })
-        .collect()
+    Outcome::failure(operation, error)
 }
 
 #[cfg(test)]
 mod tests {
     use super::{Session, SessionOptions};
+    use crate::error::ErrorKind;
     use crate::event::EventSink;
-    use connector_abi::ConnectorStatus;
-    use serde_json::Value;
+    use crate::operation::Operation;
+    use crate::result::Outcome;
+    use serde_json::{Value, json};
     use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
 
     #[derive(Default)]
     struct Recorder(Mutex<Vec<Value>>);
@@ -591,12 +469,16 @@ mod tests {
         }
     }
 
+    fn kind(outcome: &Outcome) -> Option<&ErrorKind> {
+        outcome.error().map(|error| error.kind())
+    }
+
     #[test]
     fn operations_report_their_steps() {
         let recorder = Arc::new(Recorder::default());
         let session = Session::new(None, Some(Box::new(recorder.clone()))).unwrap();
         let outcome = session.consent(r#"{"settings_version":2,"application_name":"Sync"}"#);
-        assert_eq!(outcome.status(), ConnectorStatus::SignInRequired);
+        assert_eq!(kind(&outcome), Some(&ErrorKind::SignInRequired));
         let events = recorder.0.lock().unwrap();
         let phases: Vec<(&str, &str)> = events
             .iter()
@@ -606,16 +488,23 @@ mod tests {
     }
 
     #[test]
-    fn not_available_operations_still_check_their_input() {
+    fn operations_check_their_input_before_anything_else() {
         let session = Session::new(None, None).unwrap();
         let outcome =
             session.provision(r#"{"settings_version":2,"application_name":"","plan_only":"yes"}"#);
-        assert_eq!(outcome.status(), ConnectorStatus::InvalidSettings);
+        assert!(matches!(
+            kind(&outcome),
+            Some(ErrorKind::InvalidSettings(_))
+        ));
         let outcome =
             session.provision(r#"{"settings_version":2,"application_name":"A","plan_only":true}"#);
-        assert_eq!(outcome.status(), ConnectorStatus::SignInRequired);
+        assert_eq!(
+            kind(&outcome),
+            Some(&ErrorKind::SignInRequired),
+            "no sign-in on this session yet"
+        );
         let outcome = session.test(r#"{"settings_version":2,"application_name":"A"}"#);
-        assert_eq!(outcome.status(), ConnectorStatus::NotAvailable);
+        assert_eq!(kind(&outcome), Some(&ErrorKind::NotAvailable));
         assert_eq!(
             outcome.error().unwrap().message(),
             "test is not available in this version yet."
@@ -623,10 +512,69 @@ mod tests {
     }
 
     #[test]
-    fn cancel_without_a_running_call_changes_nothing() {
+    fn a_cancel_between_calls_reaches_neither() {
         let session = Session::new(None, None).unwrap();
         session.cancel();
-        assert_eq!(session.describe().status(), ConnectorStatus::Ok);
+        assert!(session.describe().error().is_none());
+        session.cancel();
+        assert!(session.describe().error().is_none());
+    }
+
+    #[test]
+    fn a_cancel_reaches_only_the_call_it_landed_in() {
+        let session = Session::new(None, None).unwrap();
+        let first = session.run(Operation::Test, |call| {
+            session.cancel();
+            match call.checkpoint() {
+                Ok(()) => Outcome::success(Operation::Test, json!({})),
+                Err(error) => Outcome::failure(Operation::Test, error),
+            }
+        });
+        assert_eq!(kind(&first), Some(&ErrorKind::Cancelled));
+        assert_eq!(
+            first.error().unwrap().step().map(|s| s.name()),
+            Some("test")
+        );
+        let second = session.run(Operation::Test, |call| {
+            assert!(!call.is_cancelled(), "the second call inherited the cancel");
+            Outcome::success(Operation::Test, json!({}))
+        });
+        assert!(second.error().is_none());
+    }
+
+    #[test]
+    fn a_wait_is_cut_short_by_a_cancel_from_another_thread() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let session = Session::new(None, None).unwrap();
+        let (waiting, wait_began) = std::sync::mpsc::channel();
+        let mut waited = Duration::MAX;
+        let session = &session;
+        let outcome = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                wait_began.recv().unwrap();
+                session.cancel();
+            });
+            session.run(Operation::Authenticate, |call| {
+                let started = Instant::now();
+                let result = runtime.block_on(call.unless_cancelled(async {
+                    waiting.send(()).unwrap();
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }));
+                waited = started.elapsed();
+                match result {
+                    Ok(()) => Outcome::success(Operation::Authenticate, json!({})),
+                    Err(error) => Outcome::failure(Operation::Authenticate, error),
+                }
+            })
+        });
+        assert_eq!(kind(&outcome), Some(&ErrorKind::Cancelled));
+        assert!(
+            waited < Duration::from_secs(1),
+            "the 30 s wait took {waited:?} to end"
+        );
     }
 
     #[test]
@@ -635,12 +583,22 @@ mod tests {
             SessionOptions::parse(Some(r#"{"log_level":"debug","host":{"name":"h"}}"#)).is_ok()
         );
         let unknown = SessionOptions::parse(Some(r#"{"colour":"blue"}"#)).unwrap_err();
-        assert_eq!(unknown.status(), ConnectorStatus::InvalidJson);
+        assert!(matches!(unknown.kind(), ErrorKind::InvalidJson { .. }));
+        let twice =
+            SessionOptions::parse(Some(r#"{"log_level":"debug","log_level":"info"}"#)).unwrap_err();
+        assert!(
+            twice.message().contains("duplicate field `log_level`"),
+            "{}",
+            twice.message()
+        );
         let bad_panic =
             SessionOptions::parse(Some(r#"{"diagnostics":{"panic_in":"cancel"}}"#)).unwrap_err();
         assert!(bad_panic.message().contains("cannot be \"cancel\""));
         let not_an_operation =
             SessionOptions::parse(Some(r#"{"diagnostics":{"panic_in":"fly"}}"#)).unwrap_err();
-        assert_eq!(not_an_operation.status(), ConnectorStatus::InvalidJson);
+        assert!(matches!(
+            not_an_operation.kind(),
+            ErrorKind::InvalidJson { .. }
+        ));
     }
 }

@@ -28,20 +28,10 @@ typedef struct ConnectorSession ConnectorSession;
 #define CONNECTOR_ENTRY_SYMBOL "connector_entry"
 
 /**
- * The event callback a host passes to `session_new` (NULL for none).
- *
- * `user_data` is the pointer the host passed to `session_new`, unchanged. `event_json` is a NUL-terminated
- * UTF-8 JSON event document (docs/abi.md), borrowed for the duration of the callback only: copy it to keep it.
- *
- * Threading: the plugin invokes the callback only while an operation call on that session is running, on
- * the thread that made that call, never after the call returned. The callback must not call back into the
- * same session (that call would return BUSY) and must not unwind (a C++ exception must be caught inside it).
- */
-typedef void (*ConnectorEventFn)(void *user_data, const char *event_json);
-
-/**
  * The status every ABI function returns. Values are fixed forever: a value is never renumbered or reused;
- * a retired status stays listed as a comment. Hosts must treat an unknown value as [`ConnectorStatus::Internal`].
+ * a retired status stays listed as a comment. Hosts must treat a value they do not know (one added by a
+ * later minor version) as `Internal`. (Rust hosts receive a [`StatusCode`] and read it with
+ * [`StatusCode::get`].)
  *
  * The status says what kind of outcome happened; the result document says what exactly happened.
  */
@@ -141,6 +131,22 @@ typedef uint32_t ConnectorStatus;
 #endif // __cplusplus
 
 /**
+ * The event callback a host passes to `session_new` (NULL for none).
+ *
+ * `user_data` is the pointer the host passed to `session_new`, unchanged. `event_json` is a NUL-terminated
+ * UTF-8 JSON event document (docs/abi.md), borrowed for the duration of the callback only: copy it to keep
+ * it.
+ *
+ * Threading: the plugin invokes the callback only while an operation call on that session is running, on
+ * the thread that made that call, never after the call returned. The callback must not call back into the
+ * same session (that call would return `Busy`) and must not unwind (a C++ exception or a Rust panic must be
+ * caught inside the callback).
+ *
+ * The type is nullable (`Option` in Rust, a NULL pointer in C): `session_new` takes NULL for "no events".
+ */
+typedef void (*ConnectorEventFn)(void *user_data, const char *event_json);
+
+/**
  * `session_new(options_json, event_cb, user_data, session_out, result_out)`.
  */
 typedef ConnectorStatus (*ConnectorSessionNewFn)(const char *options_json,
@@ -214,7 +220,7 @@ typedef struct {
    */
   ConnectorSessionNewFn session_new;
   /**
-   * Frees a session and everything it holds (tokens are wiped). NULL is a no-op. The session must not be
+   * Frees a session and everything it holds. NULL is a no-op. The session must not be
    * in use by another thread; any running call must have returned.
    */
   ConnectorSessionFreeFn session_free;
@@ -354,9 +360,7 @@ ConnectorStatus connector_configure(ConnectorSession *session,
  * `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_authenticate(ConnectorSession *session,
                                        const char *input_json,
@@ -368,9 +372,7 @@ ConnectorStatus connector_authenticate(ConnectorSession *session,
  * Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_provision(ConnectorSession *session,
                                     const char *input_json,
@@ -381,9 +383,7 @@ ConnectorStatus connector_provision(ConnectorSession *session,
  * (`input_json`, not NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_consent(ConnectorSession *session,
                                   const char *input_json,
@@ -394,9 +394,7 @@ ConnectorStatus connector_consent(ConnectorSession *session,
  * `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_test(ConnectorSession *session,
                                const char *input_json,
@@ -407,19 +405,18 @@ ConnectorStatus connector_test(ConnectorSession *session,
  * NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
  *
  * # Safety
- * `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
- * thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
- * points to writable storage for one pointer.
+ * As `connector_configure`.
  */
 ConnectorStatus connector_remove(ConnectorSession *session,
                                  const char *input_json,
                                  char **result_out);
 
 /**
- * Asks the call running on `session` to stop; it returns `CANCELLED` at its next checkpoint. Callable from
- * any thread while another thread runs an operation on the session (but not after `session_free`). Returns
- * `OK` also when nothing was running (nothing is remembered for a later call); `INVALID_ARGUMENT` when
- * `session` is NULL.
+ * Asks the call running on `session` to stop; it returns `CANCELLED` at its next checkpoint, and any wait
+ * it is in ends at once. Callable from any thread while another thread runs an operation on the session
+ * (but not after `session_free`). A cancel reaches only the call running when it lands: with nothing
+ * running it does nothing and nothing is remembered for a later call. Returns `OK`, or `INVALID_ARGUMENT`
+ * when `session` is NULL.
  *
  * # Safety
  * `session` is NULL or a live session from `session_new` (it may be running a call on another thread).

@@ -5,7 +5,7 @@ use std::mem::{offset_of, size_of};
 use std::path::Path;
 use std::process::Command;
 
-use connector_abi::ConnectorApi;
+use connector_abi::{CONNECTOR_API_FUNCTIONS, ConnectorApi};
 
 /// The command that brings the committed header up to date (also in the header's own preamble).
 const UPDATE_COMMAND: &str = "M365_UPDATE_HEADER=1 cargo build -p m365-connector";
@@ -54,28 +54,18 @@ fn the_committed_header_is_up_to_date() {
 /// A translation unit that includes the header twice (the include guard), uses its declarations, and checks
 /// at compile time that the C layout of the function table is the Rust one.
 fn probe_source() -> String {
-    let offsets: String = [
+    let fields = [
         ("struct_size", offset_of!(ConnectorApi, struct_size)),
         ("abi_major", offset_of!(ConnectorApi, abi_major)),
         ("abi_minor", offset_of!(ConnectorApi, abi_minor)),
-        ("session_new", offset_of!(ConnectorApi, session_new)),
-        ("session_free", offset_of!(ConnectorApi, session_free)),
-        ("describe", offset_of!(ConnectorApi, describe)),
-        ("configure", offset_of!(ConnectorApi, configure)),
-        ("authenticate", offset_of!(ConnectorApi, authenticate)),
-        ("provision", offset_of!(ConnectorApi, provision)),
-        ("consent", offset_of!(ConnectorApi, consent)),
-        ("test", offset_of!(ConnectorApi, test)),
-        ("remove", offset_of!(ConnectorApi, remove)),
-        ("cancel", offset_of!(ConnectorApi, cancel)),
-        ("shutdown", offset_of!(ConnectorApi, shutdown)),
-        ("document_free", offset_of!(ConnectorApi, document_free)),
-    ]
-    .iter()
-    .map(|(field, offset)| {
-        format!("CHECK(offsetof(ConnectorApi, {field}) == {offset}, \"offset of {field}\");\n")
-    })
-    .collect();
+    ];
+    let offsets: String = fields
+        .iter()
+        .chain(CONNECTOR_API_FUNCTIONS.iter())
+        .map(|(field, offset)| {
+            format!("CHECK(offsetof(ConnectorApi, {field}) == {offset}, \"offset of {field}\");\n")
+        })
+        .collect();
     format!(
         r#"#include "m365_connector.h"
 #include "m365_connector.h"

@@ -6,7 +6,7 @@ mod plugin_host;
 use connector_abi::ConnectorStatus;
 use serde_json::{Value, json};
 
-use crate::plugin_host::Session;
+use crate::plugin_host::{INPUT_OPERATIONS, Session};
 
 fn configure(settings: Value) -> (ConnectorStatus, Value) {
     Session::new(None).call("configure", &settings.to_string())
@@ -60,7 +60,7 @@ fn several_directories_need_a_well_formed_tenant_id() {
     );
     assert_eq!(
         field_message(settings, "tenant_id"),
-        "Tenant ID must be a GUID such as 00000000-0000-0000-0000-000000000000."
+        "Tenant ID must be a GUID such as 8f3c2a91-4b7e-4d2a-9c1f-6e5b7a8d9c0e."
     );
 }
 
@@ -93,7 +93,11 @@ fn the_application_name_must_not_be_empty() {
 
 #[test]
 fn endpoint_overrides_must_use_https() {
-    let settings = json!({"settings_version": 2, "application_name": "Sync", "graph_endpoint": "http://graph.microsoft.com"});
+    let settings = json!({
+        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "authority_host": "https://login.example.test", "graph_endpoint": "http://graph.example.test",
+        "exchange_endpoint": "https://outlook.example.test"
+    });
     assert_eq!(
         field_errors(settings.clone()),
         pairs(&[("graph_endpoint", "https_required")])
@@ -158,7 +162,8 @@ fn every_field_error_is_reported_at_once() {
             ("colour", "unknown_field"),
             ("tenant_id", "invalid_guid"),
             ("cloud", "invalid_choice"),
-            ("authority_host", "https_required"),
+            // Without a valid cloud there are no custom endpoints to override.
+            ("authority_host", "custom_cloud_only"),
             ("extra_ca_pem", "invalid_pem"),
             ("application_name", "required"),
             ("credential_lifetime_days", "out_of_range"),
@@ -478,4 +483,274 @@ fn the_held_certificate_gives_its_thumbprint_which_must_match() {
         pairs(&[("certificate_thumbprint", "thumbprint_mismatch")])
     );
     assert!(field_message(manual, "certificate_thumbprint").contains(&thumbprint));
+}
+
+// Hostile input: configure holds at every one of these, and says what is wrong without echoing it back.
+
+#[test]
+fn a_syntax_error_at_a_line_end_points_at_that_line_end() {
+    let session = Session::new(None);
+    let (status, result) = session.call(
+        "configure",
+        "{\n  \"settings_version\": 2,\n  \"application_name\": tru\n}",
+    );
+    assert_eq!(status, ConnectorStatus::InvalidJson, "{result}");
+    // serde_json says "line 4 column 0"; the problem is the line break after `tru`, on line 3.
+    assert_eq!(
+        (
+            result["error"]["line"].clone(),
+            result["error"]["column"].clone()
+        ),
+        (json!(3), json!(26))
+    );
+    let (_, result) = session.call("configure", "{\n  \"settings_version\": 2,\n");
+    assert_eq!(
+        (
+            result["error"]["line"].clone(),
+            result["error"]["column"].clone()
+        ),
+        (json!(2), json!(25)),
+        "{result}"
+    );
+    assert!(
+        result["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("(line 2, column 25)."),
+        "{result}"
+    );
+}
+
+#[test]
+fn a_setting_given_twice_is_refused_not_overwritten() {
+    let (status, result) = Session::new(None).call(
+        "configure",
+        "{\"settings_version\": 2, \"application_name\": \"Sync\",\n \"application_name\": \"Other\"}",
+    );
+    assert_eq!(status, ConnectorStatus::InvalidJson, "{result}");
+    assert_eq!(
+        result["error"]["message"],
+        "The settings document has the wrong shape: the member \"application_name\" is given twice \
+         (line 2, column 19)."
+    );
+    assert_eq!(result["error"]["line"], 2);
+}
+
+#[test]
+fn manual_mode_fills_an_empty_thumbprint_from_the_certificate() {
+    let pem = format!(
+        "{}-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n",
+        include_str!("../connector/testdata/test-ca.pem")
+    );
+    let (_, auto) = configure(
+        json!({"settings_version": 2, "application_name": "Sync", "certificate_pem": pem}),
+    );
+    let expected = auto["data"]["settings"]["certificate_thumbprint"].clone();
+    assert_eq!(expected.as_str().map(str::len), Some(40), "{auto}");
+    for empty in [json!(""), json!("   "), Value::Null] {
+        let (status, result) = configure(json!({
+            "settings_version": 2, "mode": "manual", "tenant_id": TENANT,
+            "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f",
+            "certificate_thumbprint": empty, "certificate_pem": pem,
+        }));
+        assert_eq!(status, ConnectorStatus::Ok, "{result}");
+        assert_eq!(
+            result["data"]["settings"]["certificate_thumbprint"],
+            expected
+        );
+    }
+}
+
+#[test]
+fn urls_the_parser_would_rewrite_are_refused() {
+    for (typed, why) in [
+        ("https:///login.example.test", "an empty host"),
+        ("https://login.example.test\\common", "a backslash"),
+        ("https://login.example\r\n.test", "a line break"),
+        ("https://login.example\t.test", "a tab"),
+        ("https://LOGIN.example.test", "an upper-case host"),
+        ("https://login.example.test:0", "port 0"),
+        ("https://login.example.test:443", "the default port"),
+    ] {
+        let (status, result) = configure(json!({
+            "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+            "authority_host": typed, "graph_endpoint": "https://graph.example.test",
+            "exchange_endpoint": "https://outlook.example.test"
+        }));
+        assert_eq!(status, ConnectorStatus::InvalidSettings, "{why}: {result}");
+        assert_eq!(
+            result["error"]["fields"],
+            json!([{"field": "authority_host", "code": "invalid_url",
+                    "message": result["error"]["fields"][0]["message"]}]),
+            "{why}"
+        );
+    }
+}
+
+#[test]
+fn huge_values_and_member_names_come_back_as_short_errors() {
+    let huge = "a".repeat(2 * 1024 * 1024);
+    let (status, result) = configure(json!({
+        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "authority_host": format!("https://{huge}.test"), "graph_endpoint": "https://graph.example.test",
+        "exchange_endpoint": "https://outlook.example.test"
+    }));
+    assert_eq!(status, ConnectorStatus::InvalidSettings);
+    assert_eq!(result["error"]["fields"][0]["code"], "too_long");
+    assert!(
+        result.to_string().len() < 4096,
+        "{} bytes",
+        result.to_string().len()
+    );
+
+    let (status, result) = configure(json!({
+        "settings_version": 2, "application_name": "Sync", &huge: "x", "certificate_path": huge.clone(),
+    }));
+    assert_eq!(status, ConnectorStatus::InvalidSettings);
+    assert!(
+        result.to_string().len() < 4096,
+        "{} bytes",
+        result.to_string().len()
+    );
+    let fields = result["error"]["fields"].as_array().unwrap();
+    let unknown = fields
+        .iter()
+        .find(|f| f["code"] == "unknown_field")
+        .unwrap();
+    assert!(
+        unknown["field"].as_str().unwrap().chars().count() <= 65,
+        "{unknown}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["field"] == "certificate_path" && f["code"] == "too_long")
+    );
+
+    let (status, result) = configure(json!({"settings_version": 2, "application_name": huge}));
+    assert_eq!(status, ConnectorStatus::InvalidSettings);
+    assert_eq!(result["error"]["fields"][0]["code"], "too_long");
+}
+
+#[test]
+fn the_application_name_refuses_control_and_direction_characters() {
+    for name in [
+        "Identity\nSync",
+        "Identity\rSync",
+        "Sync\u{0007}",
+        "Sync \u{202E}cnyS",
+        "\u{2067}Sync",
+        "Sync\u{200F}",
+    ] {
+        let errors = field_errors(json!({"settings_version": 2, "application_name": name}));
+        assert_eq!(
+            errors,
+            pairs(&[("application_name", "invalid_characters")]),
+            "{name:?}"
+        );
+    }
+    let (status, _) =
+        configure(json!({"settings_version": 2, "application_name": "Identity Sync – Zürich"}));
+    assert_eq!(status, ConnectorStatus::Ok);
+}
+
+#[test]
+fn the_all_zero_tenant_id_is_refused() {
+    let settings = json!({
+        "settings_version": 2, "tenant_mode": "several", "application_name": "Sync",
+        "tenant_id": "00000000-0000-0000-0000-000000000000"
+    });
+    assert_eq!(
+        field_errors(settings.clone()),
+        pairs(&[("tenant_id", "invalid_guid")])
+    );
+    assert!(field_message(settings, "tenant_id").contains("all-zero GUID"));
+}
+
+// Tokens go only where their cloud says: endpoints are overridden all together, under custom endpoints only.
+
+#[test]
+fn a_built_in_cloud_refuses_any_endpoint_override() {
+    for cloud in ["global", "gcc", "gcc_high", "dod", "china"] {
+        for field in ["authority_host", "graph_endpoint", "exchange_endpoint"] {
+            let mut settings =
+                json!({"settings_version": 2, "application_name": "Sync", "cloud": cloud});
+            settings[field] = json!("https://attacker.example.test");
+            assert_eq!(
+                field_errors(settings.clone()),
+                pairs(&[(field, "custom_cloud_only")]),
+                "{cloud} {field}"
+            );
+            let message = field_message(settings, field);
+            assert!(
+                message.contains("can only be set when Tenant environment is \"Custom endpoints\"")
+                    && message.contains("tokens are sent only to that cloud's services"),
+                "{message}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_operation_refuses_a_lone_override_before_doing_anything() {
+    let session = Session::new(None);
+    let settings = json!({
+        "settings_version": 2, "application_name": "Sync", "graph_endpoint": "https://graph.example.test"
+    })
+    .to_string();
+    for operation in INPUT_OPERATIONS {
+        let (status, result) = session.call(operation, &settings);
+        assert_eq!(
+            status,
+            ConnectorStatus::InvalidSettings,
+            "{operation}: {result}"
+        );
+        assert_eq!(result["error"]["fields"][0]["code"], "custom_cloud_only");
+    }
+}
+
+#[test]
+fn custom_endpoints_come_all_three_together() {
+    let errors = field_errors(json!({
+        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "graph_endpoint": "https://graph.example.test"
+    }));
+    assert_eq!(
+        errors,
+        pairs(&[
+            ("authority_host", "required"),
+            ("exchange_endpoint", "required")
+        ])
+    );
+    let message = field_message(
+        json!({"settings_version": 2, "application_name": "Sync", "cloud": "custom"}),
+        "exchange_endpoint",
+    );
+    assert_eq!(
+        message,
+        "Exchange Online endpoint is required when Tenant environment is \"Custom endpoints\": the sign-in, \
+         Microsoft Graph and Exchange Online endpoints are given together."
+    );
+}
+
+#[test]
+fn custom_endpoints_are_named_in_a_warning_before_sign_in() {
+    let (status, result) = configure(json!({
+        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "authority_host": "https://127.0.0.1:8443", "graph_endpoint": "https://127.0.0.1:8444",
+        "exchange_endpoint": "https://127.0.0.1:8445"
+    }));
+    assert_eq!(status, ConnectorStatus::Ok, "{result}");
+    let warnings = result["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{result}");
+    assert_eq!(warnings[0]["code"], "endpoints_overridden");
+    let message = warnings[0]["message"].as_str().unwrap();
+    for named in [
+        "Sign-in endpoint https://127.0.0.1:8443",
+        "Microsoft Graph endpoint https://127.0.0.1:8444",
+        "Exchange Online endpoint https://127.0.0.1:8445",
+    ] {
+        assert!(message.contains(named), "{message}");
+    }
+    assert_eq!(result["data"]["endpoints"]["cloud"], "custom");
 }

@@ -3,7 +3,9 @@
 //!
 //! `cargo test` does not build the cdylib nor other packages' binaries, so these tests need `cargo build`
 //! (the README's test command, `cargo build --workspace && cargo test --workspace`, does it first). They
-//! refuse a library or host-sim older than their sources rather than test a stale one.
+//! refuse a library or host-sim older than their sources rather than test a stale one (`artifacts`).
+
+mod artifacts;
 
 use std::ffi::OsStr;
 use std::fs;
@@ -11,82 +13,10 @@ use std::io::Write;
 use std::mem::size_of;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::SystemTime;
 
 use connector_abi::ConnectorApi;
 
-/// The repository root (the root package's manifest directory).
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `target/<profile>`: the directory of this test binary's `deps/`, so `CARGO_TARGET_DIR` and the profile
-/// are both honoured.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("the test binary lives in target/<profile>/deps")
-        .to_path_buf()
-}
-
-/// The newest modification time of the given files and of the Rust sources (`*.rs`) under the given
-/// directories. Only what a change of forces cargo to rebuild counts, so a touched fixture never makes a
-/// fresh build look stale.
-fn newest(paths: &[PathBuf]) -> SystemTime {
-    let mut newest = SystemTime::UNIX_EPOCH;
-    let mut pending: Vec<(PathBuf, bool)> = paths.iter().map(|path| (path.clone(), true)).collect();
-    while let Some((path, named)) = pending.pop() {
-        let Ok(metadata) = fs::metadata(&path) else {
-            continue;
-        };
-        if metadata.is_dir() {
-            if let Ok(entries) = fs::read_dir(&path) {
-                pending.extend(
-                    entries.filter_map(|entry| entry.ok().map(|entry| (entry.path(), false))),
-                );
-            }
-        } else if (named || path.extension() == Some(OsStr::new("rs")))
-            && let Ok(modified) = metadata.modified()
-        {
-            newest = newest.max(modified);
-        }
-    }
-    newest
-}
-
-/// A build product that must exist and be newer than its sources.
-fn fresh_artifact(name: &str, sources: &[&str]) -> PathBuf {
-    let path = profile_dir().join(name);
-    let built = fs::metadata(&path)
-        .and_then(|metadata| metadata.modified())
-        .unwrap_or_else(|_| {
-            panic!(
-                "{} is missing: run `cargo build --workspace` first (the README's test command does)",
-                path.display()
-            )
-        });
-    let sources: Vec<PathBuf> = sources.iter().map(|source| root().join(source)).collect();
-    assert!(
-        built >= newest(&sources),
-        "{} is older than its sources: run `cargo build --workspace` first (the README's test command does)",
-        path.display()
-    );
-    path
-}
-
-/// The plugin library just built.
-fn plugin() -> PathBuf {
-    fresh_artifact(
-        "libm365_connector.so",
-        &["connector", "build.rs", "cbindgen.toml"],
-    )
-}
-
-/// The host-sim binary just built.
-fn host_sim() -> PathBuf {
-    fresh_artifact("host-sim", &["host-sim/src", "connector/abi/src"])
-}
+use crate::artifacts::{host_sim, plugin, root};
 
 /// A fresh scratch directory for one test's build outputs, under Cargo's temporary directory for tests.
 fn scratch(test: &str) -> PathBuf {
@@ -176,8 +106,6 @@ fn the_c_host_passes_under_address_sanitizer() {
     let output = run(Command::new(&host)
         .arg(&plugin)
         .arg(fixtures())
-        // The plugin's contained panic prints its message; a backtrace would only bury the check lines.
-        .env("RUST_BACKTRACE", "0")
         // Leak detection stays on; any ASan or UBSan report fails the run.
         .env(
             "ASAN_OPTIONS",
@@ -197,6 +125,12 @@ fn the_c_host_passes_under_address_sanitizer() {
     );
     assert!(stdout.contains("\nPASS: "), "no summary line:\n{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
+    // The host forces a plugin panic: it reaches the host as a document and an event, never on stderr.
+    let stderr = text(&output.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "the plugin printed its panic:\n{stderr}"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -396,7 +330,8 @@ fn host_sim_validate_passes_malformed_json_to_the_plugin_which_says_where() {
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert!(stdout.starts_with("settings are not valid\n"), "{stdout}");
     assert!(stdout.contains("INVALID_JSON (2)]"), "{stdout}");
-    assert!(stdout.contains("\n  at line 4, column "), "{stdout}");
+    // The document ends after the line break of line 3: the position is the end of that line.
+    assert!(stdout.contains("\n  at line 3, column 18\n"), "{stdout}");
 
     let missing = dir.join("missing.json");
     let output = run(Command::new(host_sim())
@@ -459,11 +394,7 @@ fn the_csharp_host_passes() {
         text(&output.stderr)
     );
 
-    let output = run(Command::new(mono)
-        .arg(&exe)
-        .arg(&plugin)
-        .arg(fixtures())
-        .env("RUST_BACKTRACE", "0"));
+    let output = run(Command::new(mono).arg(&exe).arg(&plugin).arg(fixtures()));
     let stdout = text(&output.stdout);
     loud(&format!("C# host (mono):\n{stdout}"));
     assert!(
@@ -474,6 +405,11 @@ fn the_csharp_host_passes() {
     );
     assert!(stdout.contains("\nPASS: "), "no summary line:\n{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
+    let stderr = text(&output.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "the plugin printed its panic:\n{stderr}"
+    );
 
     // The binding refuses what host-sim refuses, with the same messages.
     for (source, expected) in [

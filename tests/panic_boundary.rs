@@ -13,7 +13,9 @@ use std::thread;
 use connector_abi::{CONNECTOR_ABI_VERSION, ConnectorApi, ConnectorStatus};
 use serde_json::Value;
 
-use crate::plugin_host::{EventLog, INPUT_OPERATIONS, Session, api, operation_fn, take_document};
+use crate::plugin_host::{
+    EventLog, INPUT_OPERATIONS, Session, api, named, operation_fn, take_document,
+};
 
 const VALID: &str = r#"{"settings_version":2,"application_name":"Sync"}"#;
 const NOT_UTF8: &[u8] = b"{\"application_name\":\"\xff\xfe\"}\0";
@@ -64,7 +66,7 @@ fn session_new_raw(options: *const c_char) -> (ConnectorStatus, bool, Value) {
     let created = !session.is_null();
     // SAFETY: NULL or a live session.
     unsafe { (api().session_free)(session) };
-    (status, created, take_document(result))
+    (named(status), created, take_document(result))
 }
 
 #[test]
@@ -97,6 +99,17 @@ fn bad_session_options_are_refused_without_a_session() {
             .as_str()
             .unwrap()
             .contains("unknown field `colour`"),
+        "{document}"
+    );
+
+    let twice = CString::new(r#"{"log_level":"debug","log_level":"error"}"#).unwrap();
+    let (status, created, document) = session_new_raw(twice.as_ptr());
+    assert_eq!((status, created), (ConnectorStatus::InvalidJson, false));
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate field `log_level`"),
         "{document}"
     );
 
@@ -325,13 +338,18 @@ fn a_callback_calling_back_into_its_session_gets_busy() {
 /// A session whose first `started` event blocks inside the callback until the test lets it go: the test
 /// knows a call is running without sleeping.
 fn session_paused_in_a_call() -> (Arc<Session>, Arc<Barrier>) {
+    session_paused_at("started")
+}
+
+/// A session whose first step event of `phase` blocks inside the callback until the test lets it go.
+fn session_paused_at(phase: &'static str) -> (Arc<Session>, Arc<Barrier>) {
     let barrier = Arc::new(Barrier::new(2));
     let paused_once = AtomicBool::new(false);
     let log = EventLog {
         on_event: Some(Box::new({
             let barrier = barrier.clone();
             move |event| {
-                if event["phase"] == "started" && !paused_once.swap(true, Ordering::SeqCst) {
+                if event["phase"] == phase && !paused_once.swap(true, Ordering::SeqCst) {
                     barrier.wait(); // the call is running
                     barrier.wait(); // the test is done with it
                 }
@@ -367,12 +385,16 @@ fn a_second_call_from_another_thread_gets_busy() {
     );
 }
 
-#[test]
-fn cancel_from_another_thread_stops_the_running_call() {
-    let (session, barrier) = session_paused_in_a_call();
+/// Runs `operation` on another thread, pauses it at its first step event of `phase`, calls `cancel` from
+/// this thread while it is paused there, and returns what the call returned, with its session.
+fn cancelled_at(
+    phase: &'static str,
+    operation: &'static str,
+) -> (Arc<Session>, ConnectorStatus, Value) {
+    let (session, barrier) = session_paused_at(phase);
     let running = thread::spawn({
         let session = session.clone();
-        move || session.call("provision", VALID)
+        move || session.call(operation, VALID)
     });
     barrier.wait();
     // SAFETY: a live session; cancel is callable from any thread while a call runs.
@@ -382,6 +404,12 @@ fn cancel_from_another_thread_stops_the_running_call() {
     );
     barrier.wait();
     let (status, document) = running.join().unwrap();
+    (session, status, document)
+}
+
+#[test]
+fn cancel_from_another_thread_stops_the_running_call() {
+    let (session, status, document) = cancelled_at("started", "provision");
     assert_eq!(status, ConnectorStatus::Cancelled);
     assert_eq!(document["error"]["code"], "cancelled");
     assert_eq!(
@@ -397,4 +425,50 @@ fn cancel_from_another_thread_stops_the_running_call() {
     assert_eq!(phases, ["started", "failed"]);
     // A cancel is not remembered for the next call.
     assert_eq!(session.call("configure", VALID).0, ConnectorStatus::Ok);
+}
+
+#[test]
+fn a_cancel_that_lands_as_a_call_ends_does_not_reach_the_next_call() {
+    // The cancel lands in the first call after its last checkpoint (while it sends its `finished` event),
+    // so that call finishes; the next call, started after, is a call of its own generation.
+    let (session, status, document) = cancelled_at("finished", "configure");
+    assert_eq!(status, ConnectorStatus::Ok, "{document}");
+    for operation in ["configure", "provision"] {
+        let (status, document) = session.call(operation, VALID);
+        assert_ne!(
+            status,
+            ConnectorStatus::Cancelled,
+            "{operation}: {document}"
+        );
+    }
+}
+
+#[test]
+fn cancels_from_another_thread_between_calls_never_cancel_a_later_call() {
+    // One thread cancels after each call returned, the other starts the next call only then: each cancel
+    // lands between two calls, and no call may come back cancelled.
+    let session = Arc::new(Session::new(None));
+    let (returned, cancel_next) = std::sync::mpsc::channel::<()>();
+    let (cancelled, start_next) = std::sync::mpsc::channel::<()>();
+    let canceller = thread::spawn({
+        let session = session.clone();
+        move || {
+            while cancel_next.recv().is_ok() {
+                // SAFETY: a live session; cancel is callable from any thread.
+                assert_eq!(
+                    unsafe { (api().cancel)(session.handle) },
+                    ConnectorStatus::Ok
+                );
+                cancelled.send(()).unwrap();
+            }
+        }
+    });
+    for round in 0..50 {
+        let (status, document) = session.call("configure", VALID);
+        assert_eq!(status, ConnectorStatus::Ok, "round {round}: {document}");
+        returned.send(()).unwrap();
+        start_next.recv().unwrap();
+    }
+    drop(returned);
+    canceller.join().unwrap();
 }

@@ -12,7 +12,12 @@ use tenant_sim::SeedOptions;
 use crate::plugin_host::Session;
 
 fn items_of<'a>(data: &'a Value, kind: &str) -> Vec<&'a Value> {
-    data["items"].as_array().unwrap().iter().filter(|i| i["kind"] == kind).collect()
+    data["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == kind)
+        .collect()
 }
 
 fn provision(session: &Session, settings: &str, extra: Value) -> (ConnectorStatus, Value) {
@@ -39,15 +44,36 @@ fn a_fresh_tenant_gets_one_application_one_service_principal_and_three_roles() {
     let data = &document["data"];
     let app_id = data["application"]["app_id"].as_str().unwrap();
     let object_id = data["application"]["object_id"].as_str().unwrap();
-    let app = tenant.directory().read().application(object_id).expect("the application exists").json.clone();
+    let app = tenant
+        .directory()
+        .read()
+        .application(object_id)
+        .expect("the application exists")
+        .json
+        .clone();
     assert_eq!(app["displayName"], "Contoso Sync");
     assert_eq!(app["signInAudience"], "AzureADMyOrg");
-    assert!(app["uniqueName"].as_str().unwrap().starts_with("m365-connector-contoso-sync-"));
-    assert!(app["tags"].as_array().unwrap().contains(&json!("m365-connector:managed")));
+    assert!(
+        app["uniqueName"]
+            .as_str()
+            .unwrap()
+            .starts_with("m365-connector-contoso-sync-")
+    );
+    assert!(
+        app["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("m365-connector:managed"))
+    );
     assert_eq!(app["requiredResourceAccess"].as_array().unwrap().len(), 2);
     assert_eq!(app["keyCredentials"].as_array().unwrap().len(), 1);
 
-    for kind in ["application", "service_principal", "role_assignment", "certificate"] {
+    for kind in [
+        "application",
+        "service_principal",
+        "role_assignment",
+        "certificate",
+    ] {
         for item in items_of(data, kind) {
             assert_eq!(item["outcome"], "created", "{item}");
             assert!(item["object_id"].is_string(), "{item}");
@@ -56,12 +82,19 @@ fn a_fresh_tenant_gets_one_application_one_service_principal_and_three_roles() {
     assert_eq!(items_of(data, "role_assignment").len(), 3);
     assert_eq!(data["settings"]["application_id"], app_id);
     let credential = &data["credential"];
-    assert_eq!(data["settings"]["certificate_thumbprint"], credential["thumbprint"]);
+    assert_eq!(
+        data["settings"]["certificate_thumbprint"],
+        credential["thumbprint"]
+    );
 
     // The handed-over certificate signs a client assertion Entra accepts.
-    let held = m365_connector::certificate::HeldCertificate::from_pem(credential["pem"].as_str().unwrap()).unwrap();
+    let held =
+        m365_connector::certificate::HeldCertificate::from_pem(credential["pem"].as_str().unwrap())
+            .unwrap();
     let token_endpoint = format!("{}/oauth2/v2.0/token", tenant.tenant_authority());
-    let assertion = held.client_assertion(app_id, &token_endpoint, time::OffsetDateTime::now_utc()).unwrap();
+    let assertion = held
+        .client_assertion(app_id, &token_endpoint, time::OffsetDateTime::now_utc())
+        .unwrap();
     let status = tenant::post_form(
         &tenant,
         &token_endpoint,
@@ -69,7 +102,10 @@ fn a_fresh_tenant_gets_one_application_one_service_principal_and_three_roles() {
             ("grant_type", "client_credentials"),
             ("client_id", app_id),
             ("scope", "https://outlook.office365.com/.default"),
-            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
             ("client_assertion", assertion.expose()),
         ],
     );
@@ -88,7 +124,11 @@ fn running_again_with_the_stored_settings_writes_nothing() {
     tenant.request_log().clear();
     let (status, second) = session.call("provision", &stored.to_string());
     assert_eq!(status, ConnectorStatus::Ok, "{second}");
-    assert_eq!(tenant::writes(&tenant), Vec::<String>::new(), "nothing is written");
+    assert_eq!(
+        tenant::writes(&tenant),
+        Vec::<String>::new(),
+        "nothing is written"
+    );
     for item in second["data"]["items"].as_array().unwrap() {
         assert_eq!(item["outcome"], "unchanged", "{item}");
     }
@@ -121,7 +161,10 @@ fn plan_mode_lists_what_the_run_then_does_and_writes_nothing() {
     let (status, plan) = provision(&session, &settings, json!({"plan_only": true}));
     assert_eq!(status, ConnectorStatus::Ok, "{plan}");
     assert_eq!(plan["data"]["plan_only"], true);
-    assert!(plan["data"]["credential"].is_null(), "a plan hands over no certificate");
+    assert!(
+        plan["data"]["credential"].is_null(),
+        "a plan hands over no certificate"
+    );
     assert_eq!(tenant::writes(&tenant), Vec::<String>::new());
     assert_eq!(tenant.object_counts(), before);
     let (status, run) = provision(&session, &settings, json!({}));
@@ -145,21 +188,45 @@ fn a_certificate_inside_the_renewal_window_gets_exactly_one_new_one_beside_it() 
     let session = tenant::signed_in(&tenant, &settings);
     let (status, first) = provision(&session, &settings, json!({}));
     assert_eq!(status, ConnectorStatus::Ok, "{first}");
-    let old = first["data"]["credential"]["thumbprint"].as_str().unwrap().to_owned();
+    let old = first["data"]["credential"]["thumbprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut stored = first["data"]["settings"].clone();
     stored["certificate_pem"] = first["data"]["credential"]["pem"].clone();
     let (status, second) = session.call("provision", &stored.to_string());
     assert_eq!(status, ConnectorStatus::Ok, "{second}");
-    let new = second["data"]["credential"]["thumbprint"].as_str().expect("a new certificate").to_owned();
+    let new = second["data"]["credential"]["thumbprint"]
+        .as_str()
+        .expect("a new certificate")
+        .to_owned();
     assert_ne!(new, old);
-    assert_eq!(second["data"]["settings"]["certificate_thumbprint"], new.as_str());
+    assert_eq!(
+        second["data"]["settings"]["certificate_thumbprint"],
+        new.as_str()
+    );
     let object_id = second["data"]["application"]["object_id"].as_str().unwrap();
-    let keys = tenant.directory().read().application(object_id).unwrap().json["keyCredentials"].clone();
-    assert_eq!(keys.as_array().unwrap().len(), 2, "appended, the old one stays: {keys}");
+    let keys = tenant
+        .directory()
+        .read()
+        .application(object_id)
+        .unwrap()
+        .json["keyCredentials"]
+        .clone();
+    assert_eq!(
+        keys.as_array().unwrap().len(),
+        2,
+        "appended, the old one stays: {keys}"
+    );
     let certificates = items_of(&second["data"], "certificate");
     assert_eq!(certificates.len(), 1);
     assert_eq!(certificates[0]["outcome"], "created");
-    assert!(certificates[0]["reason"].as_str().unwrap().contains("renewal window"));
+    assert!(
+        certificates[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("renewal window")
+    );
 
     // After the new one passed test, the host asks to remove the others.
     let mut renewed = second["data"]["settings"].clone();
@@ -167,7 +234,13 @@ fn a_certificate_inside_the_renewal_window_gets_exactly_one_new_one_beside_it() 
     renewed["remove_other_certificates"] = json!(true);
     let (status, third) = session.call("provision", &renewed.to_string());
     assert_eq!(status, ConnectorStatus::Ok, "{third}");
-    let keys = tenant.directory().read().application(object_id).unwrap().json["keyCredentials"].clone();
+    let keys = tenant
+        .directory()
+        .read()
+        .application(object_id)
+        .unwrap()
+        .json["keyCredentials"]
+        .clone();
     assert_eq!(keys.as_array().unwrap().len(), 1, "{keys}");
     let removed: Vec<&Value> = items_of(&third["data"], "certificate")
         .into_iter()
@@ -196,10 +269,15 @@ fn existing_application(tenant: &tenant_sim::Tenant, name: &str) -> (String, Str
         .unwrap()
         .clone(),
     );
-    directory.add_certificate(app.id(), &generated.details.der).unwrap();
+    directory
+        .add_certificate(app.id(), &generated.details.der)
+        .unwrap();
     let admin = tenant.users().global_admin.id.clone();
     directory.add_owner(app.id(), &admin);
-    (app.id().to_owned(), app.json["appId"].as_str().unwrap().to_owned())
+    (
+        app.id().to_owned(),
+        app.json["appId"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[test]
@@ -211,29 +289,77 @@ fn an_existing_application_of_the_same_name_is_adopted_only_when_confirmed_and_k
     tenant.request_log().clear();
     let (status, document) = provision(&session, &settings, json!({}));
     assert_eq!(status, ConnectorStatus::ConfirmationRequired, "{document}");
-    assert_eq!(tenant::writes(&tenant), Vec::<String>::new(), "nothing written before the confirmation");
+    assert_eq!(
+        tenant::writes(&tenant),
+        Vec::<String>::new(),
+        "nothing written before the confirmation"
+    );
     let candidate = &document["data"]["candidates"][0];
     assert_eq!(candidate["app_id"], app_id.as_str());
-    assert_eq!(candidate["owners"][0]["user_principal_name"], tenant.users().global_admin.user_principal_name.as_str());
+    assert_eq!(
+        candidate["owners"][0]["user_principal_name"],
+        tenant.users().global_admin.user_principal_name.as_str()
+    );
     assert_eq!(candidate["certificates"].as_array().unwrap().len(), 1);
     assert!(candidate["certificates"][0]["thumbprint"].is_string());
     assert!(
-        candidate["permissions"].as_array().unwrap().iter().any(|p| p["id"] == "570282fd-fa5c-430d-a7fd-fc8dc98a9dca"),
+        candidate["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "570282fd-fa5c-430d-a7fd-fc8dc98a9dca"),
         "{candidate}"
     );
 
     let (status, adopted) = provision(&session, &settings, json!({"adopt_application_id": app_id}));
     assert_eq!(status, ConnectorStatus::Ok, "{adopted}");
-    assert_eq!(items_of(&adopted["data"], "application")[0]["outcome"], "adopted");
-    let app = tenant.directory().read().application(&object_id).unwrap().json.clone();
+    assert_eq!(
+        items_of(&adopted["data"], "application")[0]["outcome"],
+        "adopted"
+    );
+    let app = tenant
+        .directory()
+        .read()
+        .application(&object_id)
+        .unwrap()
+        .json
+        .clone();
     let graph = &app["requiredResourceAccess"][0];
-    assert_eq!(graph["resourceAppId"], "00000003-0000-0000-c000-000000000000");
-    let graph_ids: Vec<&Value> = graph["resourceAccess"].as_array().unwrap().iter().map(|a| &a["id"]).collect();
-    assert!(graph_ids.contains(&&json!("570282fd-fa5c-430d-a7fd-fc8dc98a9dca")), "the extra permission stays");
-    assert!(graph_ids.contains(&&json!("e1fe6dd8-ba31-4d61-89e7-88639da4683d")), "User.Read is added");
-    assert_eq!(app["keyCredentials"].as_array().unwrap().len(), 2, "the existing certificate stays");
-    assert!(app["uniqueName"].as_str().unwrap().starts_with("m365-connector-"));
-    assert!(app["tags"].as_array().unwrap().contains(&json!("m365-connector:managed")));
+    assert_eq!(
+        graph["resourceAppId"],
+        "00000003-0000-0000-c000-000000000000"
+    );
+    let graph_ids: Vec<&Value> = graph["resourceAccess"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["id"])
+        .collect();
+    assert!(
+        graph_ids.contains(&&json!("570282fd-fa5c-430d-a7fd-fc8dc98a9dca")),
+        "the extra permission stays"
+    );
+    assert!(
+        graph_ids.contains(&&json!("e1fe6dd8-ba31-4d61-89e7-88639da4683d")),
+        "User.Read is added"
+    );
+    assert_eq!(
+        app["keyCredentials"].as_array().unwrap().len(),
+        2,
+        "the existing certificate stays"
+    );
+    assert!(
+        app["uniqueName"]
+            .as_str()
+            .unwrap()
+            .starts_with("m365-connector-")
+    );
+    assert!(
+        app["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("m365-connector:managed"))
+    );
 }
 
 #[test]
@@ -247,7 +373,10 @@ fn two_applications_of_the_same_name_are_a_conflict_listing_both() {
     let (status, document) = provision(&session, &settings, json!({}));
     assert_eq!(status, ConnectorStatus::Conflict, "{document}");
     let message = document["error"]["message"].as_str().unwrap();
-    assert!(message.contains(&first) && message.contains(&second), "{message}");
+    assert!(
+        message.contains(&first) && message.contains(&second),
+        "{message}"
+    );
     assert_eq!(document["data"]["candidates"].as_array().unwrap().len(), 2);
     assert_eq!(tenant::writes(&tenant), Vec::<String>::new());
 }
@@ -263,15 +392,29 @@ fn the_application_administrator_gets_the_application_but_not_the_roles() {
     let (status, document) = provision(&session, &settings, json!({}));
     assert_eq!(status, ConnectorStatus::PermissionDenied, "{document}");
     let message = document["error"]["message"].as_str().unwrap();
-    assert!(message.contains("Privileged Role Administrator"), "{message}");
+    assert!(
+        message.contains("Privileged Role Administrator"),
+        "{message}"
+    );
     let after = tenant.object_counts();
     assert_eq!(after.applications, before.applications + 1);
     assert_eq!(after.service_principals, before.service_principals + 1);
     assert_eq!(after.role_assignments, before.role_assignments);
-    let actions: Vec<&str> = document["done"].as_array().unwrap().iter().map(|d| d["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["application_created", "service_principal_created"]);
+    let actions: Vec<&str> = document["done"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["application_created", "service_principal_created"]
+    );
     // What the host must keep comes back even so: the certificate is on the application now.
-    assert!(document["data"]["credential"]["pem"].is_string(), "{document}");
+    assert!(
+        document["data"]["credential"]["pem"].is_string(),
+        "{document}"
+    );
     assert!(document["data"]["settings"]["application_id"].is_string());
 }
 
@@ -283,19 +426,30 @@ fn remove_deletes_the_application_only_when_confirmed() {
     let before = tenant.object_counts();
     let (status, created) = provision(&session, &settings, json!({}));
     assert_eq!(status, ConnectorStatus::Ok, "{created}");
-    let app_id = created["data"]["application"]["app_id"].as_str().unwrap().to_owned();
+    let app_id = created["data"]["application"]["app_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let stored = created["data"]["settings"].to_string();
     let (status, document) = session.call("remove", &stored);
     assert_eq!(status, ConnectorStatus::ConfirmationRequired, "{document}");
     assert_eq!(document["data"]["application"]["app_id"], app_id.as_str());
-    assert_eq!(tenant.object_counts().applications, before.applications + 1, "still there");
+    assert_eq!(
+        tenant.object_counts().applications,
+        before.applications + 1,
+        "still there"
+    );
 
     let mut confirmed: Value = serde_json::from_str(&stored).unwrap();
     confirmed["confirm_application_id"] = json!(app_id);
     let (status, document) = session.call("remove", &confirmed.to_string());
     assert_eq!(status, ConnectorStatus::Ok, "{document}");
     assert_eq!(document["data"]["removed"]["role_assignments"], 3);
-    assert_eq!(tenant.object_counts(), before, "the application went with its service principal and roles");
+    assert_eq!(
+        tenant.object_counts(),
+        before,
+        "the application went with its service principal and roles"
+    );
     let (status, again) = session.call("remove", &confirmed.to_string());
     assert_eq!(status, ConnectorStatus::Ok, "{again}");
     assert_eq!(again["data"]["already_gone"], true);
@@ -313,7 +467,10 @@ fn remove_refuses_an_application_the_connector_did_not_make() {
         m365_connector_unique_name("Contoso Sync")
     };
     let app = tenant.directory().write().add_application(
-        json!({"displayName": "Contoso Sync", "uniqueName": unique}).as_object().unwrap().clone(),
+        json!({"displayName": "Contoso Sync", "uniqueName": unique})
+            .as_object()
+            .unwrap()
+            .clone(),
     );
     let settings = tenant::settings(&tenant, json!({}));
     let session = tenant::signed_in(&tenant, &settings);
@@ -321,7 +478,12 @@ fn remove_refuses_an_application_the_connector_did_not_make() {
     confirmed["confirm_application_id"] = app.json["appId"].clone();
     let (status, document) = session.call("remove", &confirmed.to_string());
     assert_eq!(status, ConnectorStatus::PermissionDenied, "{document}");
-    assert!(document["error"]["message"].as_str().unwrap().contains("managed-by tag"));
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("managed-by tag")
+    );
     assert!(tenant.directory().read().application(app.id()).is_some());
 }
 

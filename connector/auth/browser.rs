@@ -11,10 +11,10 @@ use crate::auth::loopback::{Expect, Loopback};
 use crate::auth::pkce::{Pkce, random_token};
 use crate::auth::token::TokenAnswer;
 use crate::auth::token_endpoint::{TokenOutcome, post_token};
-use crate::error::{Error, ErrorKind, ServiceDetails};
+use crate::call::Call;
+use crate::error::{Error, ErrorKind, ServiceAnswer};
 use crate::event::{EventBody, LogLevel, SignInPrompt};
 use crate::http::Service;
-use crate::session::Call;
 
 /// Signs in through the browser; returns the token answer once the code was redeemed.
 pub async fn sign_in(call: &Call<'_>, flow: &SignInFlow<'_>) -> Result<TokenAnswer, Error> {
@@ -62,10 +62,10 @@ pub async fn sign_in(call: &Call<'_>, flow: &SignInFlow<'_>) -> Result<TokenAnsw
             error_description: redirect.get("error_description").map(str::to_owned),
             ..EntraError::default()
         };
-        let base = ServiceDetails {
+        let base = ServiceAnswer {
             name: Service::Entra.name(),
             action: Some("sign in through the browser".to_owned()),
-            ..ServiceDetails::default()
+            ..ServiceAnswer::default()
         };
         return Err(sign_in_refused(&entra, base, &flow.context()));
     }

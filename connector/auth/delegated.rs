@@ -10,10 +10,10 @@ use crate::auth::authority::Authority;
 use crate::auth::entra_error::{SignInContext, sign_in_refused};
 use crate::auth::token::{AccessToken, TokenAnswer};
 use crate::auth::token_endpoint::{TokenOutcome, post_token};
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::session::Call;
 
 /// Delegated tokens of one sign-in.
 #[derive(Debug)]

@@ -17,11 +17,11 @@ use crate::auth::entra_error::sign_in_refused;
 use crate::auth::flow::SignInFlow;
 use crate::auth::token::TokenAnswer;
 use crate::auth::token_endpoint::{TokenOutcome, post_token};
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, LogLevel, SignInPrompt};
 use crate::http::{Request, Service};
 use crate::secret::Secret;
-use crate::session::Call;
 
 /// The grant type of the poll (RFC 8628 §3.4).
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorKind, ServiceDetails};
+use crate::error::{Error, ErrorKind, ServiceAnswer};
 use crate::http::Response;
 
 /// An Entra ID error answer.
@@ -80,8 +80,8 @@ impl EntraError {
 
     /// What this answer says about the request, for `error.service`, added to `base` (the answer's own
     /// details, or those of a browser redirect that brought the error).
-    pub fn details(&self, base: ServiceDetails) -> ServiceDetails {
-        ServiceDetails {
+    pub fn details(&self, base: ServiceAnswer) -> ServiceAnswer {
+        ServiceAnswer {
             error_code: Some(match self.code() {
                 Some(code) => format!("AADSTS{code}"),
                 None => self.error.clone(),
@@ -96,7 +96,7 @@ impl EntraError {
 /// The error for a sign-in Entra ID refused: a message naming the cause and a hint naming the fix.
 pub fn sign_in_refused(
     entra: &EntraError,
-    base: ServiceDetails,
+    base: ServiceAnswer,
     context: &SignInContext<'_>,
 ) -> Error {
     let code = entra.code();

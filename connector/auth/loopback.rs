@@ -22,9 +22,9 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
-use crate::session::Call;
 
 /// The answer a browser brought back: the redirect's query parameters (secret: it may hold a code).
 pub struct Redirect {

@@ -4,9 +4,9 @@
 use crate::auth::authority::Authority;
 use crate::auth::entra_error::EntraError;
 use crate::auth::token::{TokenAnswer, read_token_answer};
+use crate::call::Call;
 use crate::error::Error;
 use crate::http::{HttpClient, Request, Response, Service};
-use crate::session::Call;
 use reqwest::Method;
 
 /// What the token endpoint answered.

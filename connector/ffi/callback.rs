@@ -1,24 +1,25 @@
 //! The host's event callback as an [`EventSink`].
 
-use std::ffi::{CString, c_void};
+use std::ffi::{CString, c_char, c_void};
 
 use connector_abi::ConnectorEventFn;
 
 use crate::event::EventSink;
+use crate::ffi::panic::outside;
 
 /// The callback and `user_data` a host passed to `session_new`.
 pub(crate) struct CallbackSink {
-    callback: ConnectorEventFn,
+    callback: unsafe extern "C" fn(*mut c_void, *const c_char),
     user_data: *mut c_void,
 }
 
 impl CallbackSink {
-    /// Wraps the host's callback.
-    pub(crate) fn new(callback: ConnectorEventFn, user_data: *mut c_void) -> Self {
-        CallbackSink {
+    /// Wraps the host's callback; `None` when the host passed none (NULL).
+    pub(crate) fn new(callback: ConnectorEventFn, user_data: *mut c_void) -> Option<Self> {
+        callback.map(|callback| CallbackSink {
             callback,
             user_data,
-        }
+        })
     }
 }
 
@@ -36,6 +37,6 @@ impl EventSink for CallbackSink {
         };
         // SAFETY: the callback is the host's function with the documented signature; `event` lives until it
         // returns, and the host may only borrow it for the duration of the call.
-        unsafe { (self.callback)(self.user_data, event.as_ptr()) };
+        outside(|| unsafe { (self.callback)(self.user_data, event.as_ptr()) });
     }
 }

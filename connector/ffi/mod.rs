@@ -1,27 +1,36 @@
 //! The C boundary: the exported functions of the connector plugin ABI.
 //!
 //! Each function checks its pointers (`ptr`), runs inside the one panic boundary (`panic`), calls the
-//! safe core ([`crate::session`]) and returns the status the core's error maps to. Hosts normally call these
-//! through the table returned by [`connector_entry`]; the functions are also exported by name.
+//! safe core ([`crate::session`]), maps the core's error to its status (`status`, the one mapping) and
+//! writes the result document (`document`). Hosts normally call these through the table returned by
+//! [`connector_entry`]; the functions are also exported by name.
 
 mod callback;
+mod document;
 mod panic;
 mod ptr;
+mod status;
 
 use std::ffi::{c_char, c_void};
 
 use connector_abi::{
     CONNECTOR_ABI_VERSION, CONNECTOR_ABI_VERSION_MAJOR, CONNECTOR_ABI_VERSION_MINOR, ConnectorApi,
-    ConnectorEventFn, ConnectorSession, ConnectorStatus,
+    ConnectorEventFn, ConnectorSession, ConnectorStatus, StatusCode,
 };
 
+use crate::error::{Error, ErrorKind};
+use crate::event::EventSink;
 use crate::ffi::callback::CallbackSink;
-use crate::ffi::panic::{guard, with_result};
+use crate::ffi::document::result_document;
+use crate::ffi::panic::{contain, guard};
 use crate::ffi::ptr::{
-    optional_str, required_str, session_from_raw, session_into_raw, session_ref, write_out,
+    document_from_raw, document_into_raw, optional_str, required_str, session_from_raw,
+    session_into_raw, session_ref, write_out,
 };
+use crate::ffi::status::{outcome_status, status_of};
+use crate::operation::Operation;
 use crate::result::Outcome;
-use crate::session::{Operation, Session};
+use crate::session::{Session, shutdown};
 
 /// The packed ABI version of this plugin, `major << 16 | minor`. Safe to call first, from any thread, at any
 /// time (also after `shutdown`).
@@ -80,18 +89,18 @@ static API: ConnectorApi = ConnectorApi {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_session_new(
     options_json: *const c_char,
-    event_cb: Option<ConnectorEventFn>,
+    event_cb: ConnectorEventFn,
     user_data: *mut c_void,
     session_out: *mut *mut ConnectorSession,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: session_out is NULL or writable (the function's contract).
     unsafe { write_out(session_out, std::ptr::null_mut()) };
     let operation = Operation::SessionNew;
     let body = || {
         if session_out.is_null() {
-            let error = crate::error::Error::new(
-                crate::error::ErrorKind::InvalidArgument,
+            let error = Error::new(
+                ErrorKind::InvalidArgument,
                 "session_out is NULL; it must point to where the new session is written.",
             );
             return Outcome::failure(operation, error);
@@ -101,9 +110,8 @@ pub unsafe extern "C" fn connector_session_new(
             Ok(options) => options,
             Err(error) => return Outcome::failure(operation, error),
         };
-        let sink = event_cb.map(|cb| {
-            Box::new(CallbackSink::new(cb, user_data)) as Box<dyn crate::event::EventSink>
-        });
+        let sink =
+            CallbackSink::new(event_cb, user_data).map(|sink| Box::new(sink) as Box<dyn EventSink>);
         match Session::new(options, sink) {
             Ok(session) => {
                 // SAFETY: checked not NULL above; writable by the function's contract.
@@ -130,20 +138,54 @@ pub unsafe extern "C" fn connector_session_free(session: *mut ConnectorSession) 
     });
 }
 
-/// Runs an operation without input on a session.
+/// Runs an operation's body inside the panic boundary, and writes its result document to `result_out`
+/// (when not NULL). Returns the outcome's status, or `Panic` when the body panicked.
+///
+/// # Safety
+/// `result_out` is NULL or valid for a write of a pointer.
+unsafe fn with_result(
+    operation: Operation,
+    result_out: *mut *mut c_char,
+    body: impl FnOnce() -> Outcome,
+) -> StatusCode {
+    let outcome = contain(body).unwrap_or_else(|panicked| panicked.outcome(operation));
+    let status = outcome_status(&outcome);
+    if result_out.is_null() {
+        // The host does not want the document: make none (it could never be freed).
+        return status.into();
+    }
+    match contain(|| document_into_raw(result_document(&outcome))) {
+        Ok(document) => {
+            // SAFETY: result_out is not NULL and writable (forwarded from the caller).
+            unsafe { write_out(result_out, document) };
+            status.into()
+        }
+        Err(_) => {
+            // SAFETY: as above.
+            unsafe { write_out(result_out, std::ptr::null_mut()) };
+            ConnectorStatus::Panic.into()
+        }
+    }
+}
+
+/// Runs `call` on the session behind `session` inside the panic boundary. A panic becomes the `PANIC`
+/// document, after a `log` event to the session's host that names the operation.
 ///
 /// # Safety
 /// `session` is NULL or a live session handle; `result_out` is NULL or writable.
-unsafe fn query(
+unsafe fn on_session(
     operation: Operation,
     session: *mut ConnectorSession,
     result_out: *mut *mut c_char,
     call: impl FnOnce(&Session) -> Outcome,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: session is NULL or a live handle (forwarded from the caller).
     let body = || match unsafe { session_ref(session) } {
-        Ok(session) => call(session),
         Err(error) => Outcome::failure(operation, error),
+        Ok(session) => contain(|| call(session)).unwrap_or_else(|panicked| {
+            session.report_panic(operation, panicked.log_message(operation));
+            panicked.outcome(operation)
+        }),
     };
     // SAFETY: result_out is NULL or writable (forwarded from the caller).
     unsafe { with_result(operation, result_out, body) }
@@ -152,28 +194,22 @@ unsafe fn query(
 /// Runs an operation with a JSON input document on a session.
 ///
 /// # Safety
-/// As [`query`]; `input_json` is NULL or a NUL-terminated string valid for the call.
+/// As [`on_session`]; `input_json` is NULL or a NUL-terminated string valid for the call.
 unsafe fn operate(
     operation: Operation,
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
     call: impl FnOnce(&Session, &str) -> Outcome,
-) -> ConnectorStatus {
-    let body = || {
-        // SAFETY: session is NULL or a live handle (forwarded from the caller).
-        let session = match unsafe { session_ref(session) } {
-            Ok(session) => session,
-            Err(error) => return Outcome::failure(operation, error),
-        };
-        // SAFETY: input_json is NULL or a NUL-terminated string valid for the call (forwarded).
-        match unsafe { required_str(input_json, "input_json") } {
-            Ok(input) => call(session, input),
-            Err(error) => Outcome::failure(operation, error),
-        }
+) -> StatusCode {
+    // SAFETY: input_json is NULL or a NUL-terminated string valid for the call (forwarded).
+    let input = unsafe { required_str(input_json, "input_json") };
+    let call = |session: &Session| match input {
+        Ok(input) => call(session, input),
+        Err(error) => Outcome::failure(operation, error),
     };
-    // SAFETY: result_out is NULL or writable (forwarded from the caller).
-    unsafe { with_result(operation, result_out, body) }
+    // SAFETY: forwarded from the caller.
+    unsafe { on_session(operation, session, result_out, call) }
 }
 
 /// Describes the connector (`data`: name, version, ABI version, settings schema, steps, requested roles and
@@ -188,9 +224,9 @@ unsafe fn operate(
 pub unsafe extern "C" fn connector_describe(
     session: *mut ConnectorSession,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
-    // SAFETY: the function's contract is query's.
-    unsafe { query(Operation::Describe, session, result_out, Session::describe) }
+) -> StatusCode {
+    // SAFETY: the function's contract is on_session's.
+    unsafe { on_session(Operation::Describe, session, result_out, Session::describe) }
 }
 
 /// Validates a settings document (`input_json`, borrowed for the call, not NULL) without touching the
@@ -207,7 +243,7 @@ pub unsafe extern "C" fn connector_configure(
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: the function's contract is operate's.
     unsafe {
         operate(
@@ -224,15 +260,13 @@ pub unsafe extern "C" fn connector_configure(
 /// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_authenticate(
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: the function's contract is operate's.
     unsafe {
         operate(
@@ -250,15 +284,13 @@ pub unsafe extern "C" fn connector_authenticate(
 /// Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_provision(
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: the function's contract is operate's.
     unsafe {
         operate(
@@ -275,15 +307,13 @@ pub unsafe extern "C" fn connector_provision(
 /// (`input_json`, not NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_consent(
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: the function's contract is operate's.
     unsafe {
         operate(
@@ -300,15 +330,13 @@ pub unsafe extern "C" fn connector_consent(
 /// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_test(
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: the function's contract is operate's.
     unsafe {
         operate(
@@ -325,15 +353,13 @@ pub unsafe extern "C" fn connector_test(
 /// NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
 ///
 /// # Safety
-/// `session` is NULL or a live session from `session_new` (not freed, no other call running on it from this
-/// thread); `input_json` is NULL or a NUL-terminated string valid for the call; `result_out` is NULL or
-/// points to writable storage for one pointer.
+/// As `connector_configure`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn connector_remove(
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus {
+) -> StatusCode {
     // SAFETY: the function's contract is operate's.
     unsafe {
         operate(
@@ -346,25 +372,27 @@ pub unsafe extern "C" fn connector_remove(
     }
 }
 
-/// Asks the call running on `session` to stop; it returns `CANCELLED` at its next checkpoint. Callable from
-/// any thread while another thread runs an operation on the session (but not after `session_free`). Returns
-/// `OK` also when nothing was running (nothing is remembered for a later call); `INVALID_ARGUMENT` when
-/// `session` is NULL.
+/// Asks the call running on `session` to stop; it returns `CANCELLED` at its next checkpoint, and any wait
+/// it is in ends at once. Callable from any thread while another thread runs an operation on the session
+/// (but not after `session_free`). A cancel reaches only the call running when it lands: with nothing
+/// running it does nothing and nothing is remembered for a later call. Returns `OK`, or `INVALID_ARGUMENT`
+/// when `session` is NULL.
 ///
 /// # Safety
 /// `session` is NULL or a live session from `session_new` (it may be running a call on another thread).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn connector_cancel(session: *mut ConnectorSession) -> ConnectorStatus {
-    guard(ConnectorStatus::Panic, || {
-        // SAFETY: session is NULL or a live handle (contract); cancel only touches an atomic flag.
+pub unsafe extern "C" fn connector_cancel(session: *mut ConnectorSession) -> StatusCode {
+    let status = guard(ConnectorStatus::Panic, || {
+        // SAFETY: session is NULL or a live handle (contract); cancel only cancels the running call's token.
         match unsafe { session_ref(session) } {
             Ok(session) => {
                 session.cancel();
                 ConnectorStatus::Ok
             }
-            Err(error) => error.status(),
+            Err(error) => status_of(error.kind()),
         }
-    })
+    });
+    status.into()
 }
 
 /// Shuts the plugin down: later `session_new` and operation calls return `SHUT_DOWN`; `session_free`,
@@ -374,11 +402,12 @@ pub unsafe extern "C" fn connector_cancel(session: *mut ConnectorSession) -> Con
 /// # Safety
 /// None: always safe to call.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn connector_shutdown() -> ConnectorStatus {
-    guard(ConnectorStatus::Panic, || {
-        crate::session::shutdown();
+pub unsafe extern "C" fn connector_shutdown() -> StatusCode {
+    let status = guard(ConnectorStatus::Panic, || {
+        shutdown();
         ConnectorStatus::Ok
-    })
+    });
+    status.into()
 }
 
 /// Frees a document returned through a `result_out` parameter. NULL is a no-op. Each document is freed once.
@@ -390,6 +419,6 @@ pub unsafe extern "C" fn connector_shutdown() -> ConnectorStatus {
 pub unsafe extern "C" fn connector_document_free(document: *mut c_char) {
     guard((), || {
         // SAFETY: document is NULL or a document from this plugin not freed yet (contract).
-        unsafe { crate::ffi::ptr::document_from_raw(document) }
+        unsafe { document_from_raw(document) }
     });
 }

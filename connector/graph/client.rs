@@ -12,12 +12,12 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::auth::delegated::DelegatedTokens;
-use crate::error::{Error, ServiceDetails};
+use crate::call::Call;
+use crate::error::{Error, ServiceAnswer};
 use crate::event::WaitReason;
 use crate::graph::error::{GraphError, graph_failure};
 use crate::http::retry::{backoff, parse_retry_after, wait};
 use crate::http::{HttpClient, Request, Response, Service};
-use crate::session::Call;
 
 /// The most requests Graph takes in one `$batch`.
 pub const MAX_BATCH: usize = 20;
@@ -86,7 +86,7 @@ pub struct GraphAnswer {
     /// The body (`null` when empty).
     pub body: Value,
     /// What the connector was doing, and the request's ids.
-    pub details: ServiceDetails,
+    pub details: ServiceAnswer,
 }
 
 impl GraphAnswer {
@@ -295,7 +295,7 @@ impl<'a> Graph<'a> {
                     status: item.status,
                     headers,
                     body: item.body,
-                    details: ServiceDetails {
+                    details: ServiceAnswer {
                         action: Some(requests[index].action.clone()),
                         http_status: Some(item.status),
                         ..outer.details.clone()
@@ -312,7 +312,7 @@ impl<'a> Graph<'a> {
                         status: 429,
                         headers: HashMap::new(),
                         body: Value::Null,
-                        details: ServiceDetails {
+                        details: ServiceAnswer {
                             action: Some(requests[index].action.clone()),
                             ..outer.details.clone()
                         },

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, ServiceDetails};
+use crate::error::{Error, ErrorKind, ServiceAnswer};
 
 /// The `error` member of Graph's envelope.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -86,12 +86,7 @@ fn clip(text: &str, max: usize) -> String {
 /// `PERMISSION_DENIED`, 404 `NOT_FOUND`, 409 `CONFLICT`, 401 `SIGN_IN_REQUIRED`, 429/503/504 left after the
 /// retries `TIMEOUT`, else `SERVICE_ERROR`), the
 /// message names what the connector tried and quotes Graph's message.
-pub fn graph_failure(
-    status: u16,
-    body: &Value,
-    action: &str,
-    mut details: ServiceDetails,
-) -> Error {
+pub fn graph_failure(status: u16, body: &Value, action: &str, mut details: ServiceAnswer) -> Error {
     let graph = GraphError::from_body(body);
     if let Some(graph) = &graph {
         if !graph.code.is_empty() {
@@ -146,7 +141,7 @@ pub fn graph_failure(
 #[cfg(test)]
 mod tests {
     use super::{GraphError, graph_failure};
-    use crate::error::{ErrorKind, ServiceDetails};
+    use crate::error::{ErrorKind, ServiceAnswer};
     use serde_json::json;
 
     #[test]
@@ -158,9 +153,9 @@ mod tests {
             403,
             &body,
             "assign the directory roles",
-            ServiceDetails {
+            ServiceAnswer {
                 name: "graph",
-                ..ServiceDetails::default()
+                ..ServiceAnswer::default()
             },
         );
         assert_eq!(error.kind(), &ErrorKind::PermissionDenied);

@@ -13,12 +13,12 @@ use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, ErrorKind, FieldError, ServiceDetails};
+use crate::call::Call;
+use crate::error::{Error, ErrorKind, FieldError, ServiceAnswer};
 use crate::event::{EventBody, LogLevel, WaitReason};
 use crate::http::options::NetworkOptions;
 use crate::http::retry::{backoff, parse_retry_after, wait};
 use crate::http::service::Service;
-use crate::session::Call;
 
 /// Which certificate authorities the client trusts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -161,14 +161,14 @@ impl Response {
     }
 
     /// What this answer says about the request, for `error.service`.
-    pub fn details(&self) -> ServiceDetails {
-        ServiceDetails {
+    pub fn details(&self) -> ServiceAnswer {
+        ServiceAnswer {
             name: self.service.name(),
             action: Some(self.action.clone()),
             http_status: Some(self.status.as_u16()),
             request_id: self.ids.request_id.clone(),
             client_request_id: Some(self.ids.client_request_id.clone()),
-            ..ServiceDetails::default()
+            ..ServiceAnswer::default()
         }
     }
 
@@ -539,11 +539,11 @@ impl HttpClient {
     ) -> Error {
         let service = request.service.display_name();
         let host = host_of(&request.url);
-        let details = ServiceDetails {
+        let details = ServiceAnswer {
             name: request.service.name(),
             action: Some(request.action.clone()),
             client_request_id: Some(client_request_id.to_owned()),
-            ..ServiceDetails::default()
+            ..ServiceAnswer::default()
         };
         let (message, hint) = match failure {
             TransportFailure::Connection(cause) => (

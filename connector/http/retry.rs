@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, WaitReason};
 use crate::http::options::{NetworkOptions, RetryOptions};
-use crate::session::Call;
 
 /// The longest single wait while the directory catches up: patience backs off up to this, then keeps
 /// asking at this interval until its bound.

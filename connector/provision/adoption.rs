@@ -5,11 +5,11 @@
 
 use serde_json::{Value, json};
 
+use crate::call::Call;
 use crate::describe::{EXCHANGE_ONLINE, MICROSOFT_GRAPH};
 use crate::error::{Error, ErrorKind};
 use crate::graph::{Graph, GraphRequest};
 use crate::provision::credential::key_thumbprint;
-use crate::session::Call;
 
 /// The name of a resource application, when the connector knows it.
 fn resource_name(app_id: &str) -> Option<&'static str> {
@@ -55,7 +55,10 @@ pub fn describe(app: &Value, owners: &[Value]) -> Value {
         .unwrap_or_default()
         .iter()
         .flat_map(|resource| {
-            let app_id = resource["resourceAppId"].as_str().unwrap_or_default().to_owned();
+            let app_id = resource["resourceAppId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             resource["resourceAccess"]
                 .as_array()
                 .cloned()
@@ -94,7 +97,11 @@ pub fn describe(app: &Value, owners: &[Value]) -> Value {
 }
 
 /// Reads the owners of the candidates (one round trip) and describes each.
-pub async fn candidates(call: &Call<'_>, graph: &Graph<'_>, apps: &[Value]) -> Result<Vec<Value>, Error> {
+pub async fn candidates(
+    call: &Call<'_>,
+    graph: &Graph<'_>,
+    apps: &[Value],
+) -> Result<Vec<Value>, Error> {
     let requests: Vec<GraphRequest> = apps
         .iter()
         .map(|app| {
@@ -112,7 +119,11 @@ pub async fn candidates(call: &Call<'_>, graph: &Graph<'_>, apps: &[Value]) -> R
         .iter()
         .zip(&answers)
         .map(|(app, answer)| {
-            let owners = if answer.is_success() { answer.values().to_vec() } else { Vec::new() };
+            let owners = if answer.is_success() {
+                answer.values().to_vec()
+            } else {
+                Vec::new()
+            };
             describe(app, &owners)
         })
         .collect())
@@ -137,7 +148,10 @@ pub fn confirmation_required(name: &str, candidate: &Value) -> Error {
 
 /// `CONFLICT`: several applications have the name.
 pub fn conflict(name: &str, candidates: &[Value]) -> Error {
-    let ids: Vec<&str> = candidates.iter().filter_map(|c| c["app_id"].as_str()).collect();
+    let ids: Vec<&str> = candidates
+        .iter()
+        .filter_map(|c| c["app_id"].as_str())
+        .collect();
     Error::new(
         ErrorKind::Conflict,
         format!(

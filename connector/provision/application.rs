@@ -36,7 +36,8 @@ pub struct Desired {
 
 /// The body of the upsert that creates the application (its `uniqueName` is in the URL).
 pub fn create_body(desired: &Desired, key_credential: Option<Value>) -> Value {
-    let (required, _) = merge_required_resource_access(&Value::Array(Vec::new()), &desired.permissions);
+    let (required, _) =
+        merge_required_resource_access(&Value::Array(Vec::new()), &desired.permissions);
     let mut body = json!({
         "displayName": desired.display_name,
         "signInAudience": "AzureADMyOrg",
@@ -78,16 +79,23 @@ impl Patch {
 pub fn patch(app: &Value, desired: &Desired, key_credentials: Option<Vec<Value>>) -> Patch {
     let mut patch = Patch::default();
     if app["displayName"].as_str() != Some(desired.display_name.as_str()) {
-        patch.body.insert("displayName".to_owned(), json!(desired.display_name));
+        patch
+            .body
+            .insert("displayName".to_owned(), json!(desired.display_name));
         patch.changes.push("display name".to_owned());
     }
     if app["uniqueName"].as_str().is_none_or(str::is_empty) {
-        patch.body.insert("uniqueName".to_owned(), json!(desired.unique_name));
+        patch
+            .body
+            .insert("uniqueName".to_owned(), json!(desired.unique_name));
         patch.changes.push("unique name".to_owned());
     }
-    let (required, added) = merge_required_resource_access(&app["requiredResourceAccess"], &desired.permissions);
+    let (required, added) =
+        merge_required_resource_access(&app["requiredResourceAccess"], &desired.permissions);
     if !added.is_empty() {
-        patch.body.insert("requiredResourceAccess".to_owned(), required);
+        patch
+            .body
+            .insert("requiredResourceAccess".to_owned(), required);
         patch.changes.push("permissions".to_owned());
         patch.added_permissions = added;
     }
@@ -98,17 +106,24 @@ pub fn patch(app: &Value, desired: &Desired, key_credentials: Option<Vec<Value>>
         patch.changes.push("managed-by tag".to_owned());
     }
     if let Some(uri) = desired.redirect_uri {
-        let uris: Vec<Value> = app["web"]["redirectUris"].as_array().cloned().unwrap_or_default();
+        let uris: Vec<Value> = app["web"]["redirectUris"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if !uris.iter().any(|u| u.as_str() == Some(uri)) {
             let mut uris = uris;
             uris.push(json!(uri));
-            patch.body.insert("web".to_owned(), json!({"redirectUris": uris}));
+            patch
+                .body
+                .insert("web".to_owned(), json!({"redirectUris": uris}));
             patch.changes.push("redirect URI".to_owned());
             patch.added_redirect_uri = true;
         }
     }
     if let Some(keys) = key_credentials {
-        patch.body.insert("keyCredentials".to_owned(), Value::Array(keys));
+        patch
+            .body
+            .insert("keyCredentials".to_owned(), Value::Array(keys));
         patch.changes.push("certificates".to_owned());
     }
     patch
@@ -159,6 +174,12 @@ mod tests {
         let p = patch(&adopted, &desired(), None);
         assert_eq!(p.changes, ["unique name", "permissions", "managed-by tag"]);
         assert_eq!(p.body["tags"], json!(["Owned by IT", MANAGED_TAG]));
-        assert_eq!(p.body["requiredResourceAccess"][0]["resourceAccess"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            p.body["requiredResourceAccess"][0]["resourceAccess"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
     }
 }

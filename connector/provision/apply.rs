@@ -13,7 +13,9 @@ use crate::graph::GraphRequest;
 use crate::graph::odata::{alternate_key, with_query};
 use crate::provision::adoption;
 use crate::provision::application::{APPLICATION_SELECT, create_body, patch};
-use crate::provision::credential::{CertificateDecision, key_credential, key_end, key_thumbprint, kept};
+use crate::provision::credential::{
+    CertificateDecision, kept, key_credential, key_end, key_thumbprint,
+};
 use crate::provision::item::{Item, ItemKind, ItemOutcome};
 use crate::provision::lag::is_replication_lag;
 use crate::provision::lookup::Lookup;
@@ -72,14 +74,18 @@ pub(crate) async fn run(run: &mut Run<'_>, lookup: Lookup) -> Result<(), Failure
 
 async fn choose(run: &mut Run<'_>, lookup: Lookup) -> Result<Target, Failure> {
     if let Some((app, _)) = lookup.application {
-        return Ok(Target::Existing { app, adopted: false });
+        return Ok(Target::Existing {
+            app,
+            adopted: false,
+        });
     }
     let name = run.desired.display_name.clone();
     if let Some(adopt) = run.input.adopt_application_id.clone() {
         let chosen = lookup.same_name.into_iter().find(|app| {
-            [&app["appId"], &app["id"]]
-                .iter()
-                .any(|id| id.as_str().is_some_and(|id| id.eq_ignore_ascii_case(&adopt)))
+            [&app["appId"], &app["id"]].iter().any(|id| {
+                id.as_str()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(&adopt))
+            })
         });
         return match chosen {
             Some(app) => Ok(Target::Existing { app, adopted: true }),
@@ -145,22 +151,38 @@ fn subject(run: &Run<'_>) -> String {
 
 /// The items of the service principal and roles of a new service principal (all to be created).
 fn new_principal_items(run: &mut Run<'_>) {
-    run.items.push(Item::new(ItemKind::ServicePrincipal, ItemOutcome::Created, run.desired.display_name.clone()));
+    run.items.push(Item::new(
+        ItemKind::ServicePrincipal,
+        ItemOutcome::Created,
+        run.desired.display_name.clone(),
+    ));
     for role in DIRECTORY_ROLES {
-        run.items.push(roles::item(&role, ItemOutcome::Created, None));
+        run.items
+            .push(roles::item(&role, ItemOutcome::Created, None));
     }
 }
 
 /// A fresh application: one upsert with everything, then its service principal and roles.
 async fn create(run: &mut Run<'_>) -> Result<(), Error> {
     if run.input.plan_only {
-        run.items.push(Item::new(ItemKind::Application, ItemOutcome::Created, run.desired.display_name.clone()));
+        run.items.push(Item::new(
+            ItemKind::Application,
+            ItemOutcome::Created,
+            run.desired.display_name.clone(),
+        ));
         let all = run.desired.permissions.clone();
         permission_items(run, &all);
         if let Some(uri) = run.desired.redirect_uri {
-            run.items.push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
+            run.items
+                .push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
         }
-        run.items.push(certificate_item(ItemOutcome::Created, &subject(run), None, None, None));
+        run.items.push(certificate_item(
+            ItemOutcome::Created,
+            &subject(run),
+            None,
+            None,
+            None,
+        ));
         new_principal_items(run);
         secret_plan(run, &[]);
         return Ok(());
@@ -172,7 +194,10 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
     let subject = generated.details.subject.clone();
     let not_after = generated.details.not_after;
     let body = create_body(&run.desired, Some(key));
-    let path = format!("/{}", alternate_key("applications", "uniqueName", &run.desired.unique_name));
+    let path = format!(
+        "/{}",
+        alternate_key("applications", "uniqueName", &run.desired.unique_name)
+    );
     let request = GraphRequest::new(Method::PATCH, path.clone(), "create the application")
         .header("Prefer", "create-if-missing")
         .body(body);
@@ -186,19 +211,35 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
     let app_id = text(&app["id"]);
     run.application = Some(summary(&app));
     run.items.push(
-        Item::new(ItemKind::Application, ItemOutcome::Created, run.desired.display_name.clone())
-            .id(Some(app_id.clone()))
-            .with("app_id", app["appId"].clone())
-            .with("unique_name", run.desired.unique_name.clone()),
+        Item::new(
+            ItemKind::Application,
+            ItemOutcome::Created,
+            run.desired.display_name.clone(),
+        )
+        .id(Some(app_id.clone()))
+        .with("app_id", app["appId"].clone())
+        .with("unique_name", run.desired.unique_name.clone()),
     );
     let all = run.desired.permissions.clone();
     permission_items(run, &all);
     if let Some(uri) = run.desired.redirect_uri {
-        run.items.push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
+        run.items
+            .push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
     }
-    run.items.push(certificate_item(ItemOutcome::Created, &subject, Some(&thumbprint), Some(key_id), Some(not_after)));
+    run.items.push(certificate_item(
+        ItemOutcome::Created,
+        &subject,
+        Some(&thumbprint),
+        Some(key_id),
+        Some(not_after),
+    ));
     let name = run.desired.display_name.clone();
-    done(run, "application_created", Some(&app_id), format!("Created the application \"{name}\" with its certificate."));
+    done(
+        run,
+        "application_created",
+        Some(&app_id),
+        format!("Created the application \"{name}\" with its certificate."),
+    );
     let app_client_id = text(&app["appId"]);
     principal_and_roles(run, &app_client_id, Some(None)).await?;
     secret(run, &app_id, &[]).await
@@ -206,7 +247,10 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
 
 /// Reads the application the upsert made, waiting out replication.
 async fn read_created(run: &mut Run<'_>, path: &str) -> Result<Value, Error> {
-    let request = GraphRequest::get(with_query(path, &[("$select", APPLICATION_SELECT)]), "read the new application");
+    let request = GraphRequest::get(
+        with_query(path, &[("$select", APPLICATION_SELECT)]),
+        "read the new application",
+    );
     loop {
         let answer = run.graph.send(run.call, &request).await?;
         if answer.status == 200 {
@@ -215,17 +259,33 @@ async fn read_created(run: &mut Run<'_>, path: &str) -> Result<Value, Error> {
         if !is_replication_lag(&answer) {
             return Err(answer.failure());
         }
-        run.patience.wait(run.call, WaitReason::Replication, "the new application to become readable").await?;
+        run.patience
+            .wait(
+                run.call,
+                WaitReason::Replication,
+                "the new application to become readable",
+            )
+            .await?;
     }
 }
 
 /// The new `keyCredentials` collection, when certificates change: the kept ones as Graph returned them,
 /// and the new one. `None` when nothing changes.
-fn new_keys(run: &mut Run<'_>, keys: &[Value], decision: &CertificateDecision) -> Result<Option<Vec<Value>>, Error> {
-    let held = run.settings.text("certificate_thumbprint").unwrap_or_default().to_ascii_uppercase();
+fn new_keys(
+    run: &mut Run<'_>,
+    keys: &[Value],
+    decision: &CertificateDecision,
+) -> Result<Option<Vec<Value>>, Error> {
+    let held = run
+        .settings
+        .text("certificate_thumbprint")
+        .unwrap_or_default()
+        .to_ascii_uppercase();
     let remove_others = run.input.remove_other_certificates;
     if remove_others && matches!(decision, CertificateDecision::Add(_)) && !held.is_empty() {
-        let on_app = keys.iter().any(|k| key_thumbprint(k).as_deref() == Some(held.as_str()));
+        let on_app = keys
+            .iter()
+            .any(|k| key_thumbprint(k).as_deref() == Some(held.as_str()));
         if !on_app {
             return Err(Error::new(
                 ErrorKind::NotFound,
@@ -241,8 +301,17 @@ fn new_keys(run: &mut Run<'_>, keys: &[Value], decision: &CertificateDecision) -
     let mut collection = kept(keys, keep);
     for key in keys.iter().filter(|k| !keep(k)) {
         let thumbprint = key_thumbprint(key);
-        let name = key["displayName"].as_str().unwrap_or("certificate").to_owned();
-        let item = certificate_item(ItemOutcome::Removed, &name, thumbprint.as_deref(), Some(text(&key["keyId"])), key_end(key));
+        let name = key["displayName"]
+            .as_str()
+            .unwrap_or("certificate")
+            .to_owned();
+        let item = certificate_item(
+            ItemOutcome::Removed,
+            &name,
+            thumbprint.as_deref(),
+            Some(text(&key["keyId"])),
+            key_end(key),
+        );
         run.items.push(item);
     }
     let removed = collection.len() < keys.len();
@@ -258,7 +327,13 @@ fn new_keys(run: &mut Run<'_>, keys: &[Value], decision: &CertificateDecision) -
                 .and_then(|k| k["displayName"].as_str())
                 .unwrap_or("certificate")
                 .to_owned();
-            let item = certificate_item(ItemOutcome::Unchanged, &name, Some(thumbprint), Some(key_id.clone()), *not_after);
+            let item = certificate_item(
+                ItemOutcome::Unchanged,
+                &name,
+                Some(thumbprint),
+                Some(key_id.clone()),
+                *not_after,
+            );
             run.items.push(item);
             Ok(removed.then_some(collection))
         }
@@ -295,7 +370,10 @@ async fn update(
     service_principal: Option<Value>,
     checked: bool,
 ) -> Result<(), Error> {
-    let keys: Vec<Value> = app["keyCredentials"].as_array().cloned().unwrap_or_default();
+    let keys: Vec<Value> = app["keyCredentials"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let decision = certificate_decision(run, &keys);
     let application_index = run.items.len();
     let keys = new_keys(run, &keys, &decision)?;
@@ -314,19 +392,31 @@ async fn update(
     run.application = Some(summary);
     run.items.insert(
         application_index,
-        Item::new(ItemKind::Application, outcome, run.desired.display_name.clone())
-            .id(Some(app_id.clone()))
-            .with("app_id", app["appId"].clone())
-            .with("unique_name", run.desired.unique_name.clone())
-            .with("changes", patch.changes.clone()),
+        Item::new(
+            ItemKind::Application,
+            outcome,
+            run.desired.display_name.clone(),
+        )
+        .id(Some(app_id.clone()))
+        .with("app_id", app["appId"].clone())
+        .with("unique_name", run.desired.unique_name.clone())
+        .with("changes", patch.changes.clone()),
     );
     permission_items(run, &patch.added_permissions);
     if let Some(uri) = run.desired.redirect_uri {
-        let outcome = if patch.added_redirect_uri { ItemOutcome::Created } else { ItemOutcome::Unchanged };
-        run.items.push(Item::new(ItemKind::RedirectUri, outcome, uri));
+        let outcome = if patch.added_redirect_uri {
+            ItemOutcome::Created
+        } else {
+            ItemOutcome::Unchanged
+        };
+        run.items
+            .push(Item::new(ItemKind::RedirectUri, outcome, uri));
     }
     let app_client_id = text(&app["appId"]);
-    let passwords: Vec<Value> = app["passwordCredentials"].as_array().cloned().unwrap_or_default();
+    let passwords: Vec<Value> = app["passwordCredentials"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if run.input.plan_only {
         let principal = if checked {
             service_principal
@@ -337,13 +427,24 @@ async fn update(
             Some(sp) => {
                 let sp_id = text(&sp["id"]);
                 run.items.push(
-                    Item::new(ItemKind::ServicePrincipal, ItemOutcome::Unchanged, run.desired.display_name.clone())
-                        .id(Some(sp_id.clone())),
+                    Item::new(
+                        ItemKind::ServicePrincipal,
+                        ItemOutcome::Unchanged,
+                        run.desired.display_name.clone(),
+                    )
+                    .id(Some(sp_id.clone())),
                 );
                 run.service_principal = Some(json!({ "object_id": sp_id }));
-                let answer = run.graph.send(run.call, &roles::list_request(&sp_id)).await?;
+                let answer = run
+                    .graph
+                    .send(run.call, &roles::list_request(&sp_id))
+                    .await?;
                 for (role, id) in roles::assigned(&answer)? {
-                    let outcome = if id.is_some() { ItemOutcome::Unchanged } else { ItemOutcome::Created };
+                    let outcome = if id.is_some() {
+                        ItemOutcome::Unchanged
+                    } else {
+                        ItemOutcome::Created
+                    };
                     run.items.push(roles::item(&role, outcome, id));
                 }
             }
@@ -353,24 +454,44 @@ async fn update(
         return Ok(());
     }
     if !patch.is_empty() {
-        let request = GraphRequest::new(Method::PATCH, format!("/applications/{app_id}"), "update the application")
-            .body(json!(patch.body));
+        let request = GraphRequest::new(
+            Method::PATCH,
+            format!("/applications/{app_id}"),
+            "update the application",
+        )
+        .body(json!(patch.body));
         let answer = run.graph.send(run.call, &request).await?;
         if !answer.is_success() {
             return Err(answer.failure());
         }
-        let (action, verb) = if adopted { ("application_adopted", "Adopted") } else { ("application_updated", "Updated") };
-        let message = format!("{verb} the application \"{}\" ({}).", run.desired.display_name, patch.changes.join(", "));
+        let (action, verb) = if adopted {
+            ("application_adopted", "Adopted")
+        } else {
+            ("application_updated", "Updated")
+        };
+        let message = format!(
+            "{verb} the application \"{}\" ({}).",
+            run.desired.display_name,
+            patch.changes.join(", ")
+        );
         done(run, action, Some(&app_id), message);
     }
-    let known = if checked { Some(service_principal) } else { None };
+    let known = if checked {
+        Some(service_principal)
+    } else {
+        None
+    };
     principal_and_roles(run, &app_client_id, known).await?;
     secret(run, &app_id, &passwords).await
 }
 
 /// Ensures the service principal and its three roles. `known` is what the lookup found (`Some(None)`: it
 /// does not exist), or `None` when it was not looked up.
-async fn principal_and_roles(run: &mut Run<'_>, app_client_id: &str, known: Option<Option<Value>>) -> Result<(), Error> {
+async fn principal_and_roles(
+    run: &mut Run<'_>,
+    app_client_id: &str,
+    known: Option<Option<Value>>,
+) -> Result<(), Error> {
     let existing = match known {
         Some(known) => known,
         None => service_principal::read(run.call, &run.graph, app_client_id).await?,
@@ -378,26 +499,47 @@ async fn principal_and_roles(run: &mut Run<'_>, app_client_id: &str, known: Opti
     let (sp_id, created) = match existing {
         Some(sp) => (text(&sp["id"]), false),
         None => {
-            let ensured = service_principal::create(run.call, &run.graph, app_client_id, &mut run.patience).await?;
+            let ensured =
+                service_principal::create(run.call, &run.graph, app_client_id, &mut run.patience)
+                    .await?;
             (ensured.id, ensured.created)
         }
     };
-    let outcome = if created { ItemOutcome::Created } else { ItemOutcome::Unchanged };
+    let outcome = if created {
+        ItemOutcome::Created
+    } else {
+        ItemOutcome::Unchanged
+    };
     run.items.push(
-        Item::new(ItemKind::ServicePrincipal, outcome, run.desired.display_name.clone()).id(Some(sp_id.clone())),
+        Item::new(
+            ItemKind::ServicePrincipal,
+            outcome,
+            run.desired.display_name.clone(),
+        )
+        .id(Some(sp_id.clone())),
     );
     run.service_principal = Some(json!({ "object_id": sp_id }));
     if created {
-        done(run, "service_principal_created", Some(&sp_id), "Created the service principal.".to_owned());
+        done(
+            run,
+            "service_principal_created",
+            Some(&sp_id),
+            "Created the service principal.".to_owned(),
+        );
     }
     let missing: Vec<DirectoryRole> = if created {
         DIRECTORY_ROLES.to_vec()
     } else {
-        let answer = run.graph.send(run.call, &roles::list_request(&sp_id)).await?;
+        let answer = run
+            .graph
+            .send(run.call, &roles::list_request(&sp_id))
+            .await?;
         let mut missing = Vec::new();
         for (role, id) in roles::assigned(&answer)? {
             match id {
-                Some(id) => run.items.push(roles::item(&role, ItemOutcome::Unchanged, Some(id))),
+                Some(id) => run
+                    .items
+                    .push(roles::item(&role, ItemOutcome::Unchanged, Some(id))),
                 None => missing.push(role),
             }
         }
@@ -407,7 +549,15 @@ async fn principal_and_roles(run: &mut Run<'_>, app_client_id: &str, known: Opti
         return Ok(());
     }
     let account = run.signed_in.account.clone();
-    let result = roles::assign(run.call, &run.graph, &sp_id, &missing, &account, &mut run.patience).await;
+    let result = roles::assign(
+        run.call,
+        &run.graph,
+        &sp_id,
+        &missing,
+        &account,
+        &mut run.patience,
+    )
+    .await;
     let (items, error) = match result {
         Ok(items) => (items, None),
         Err((items, error)) => (items, Some(error)),
@@ -434,7 +584,8 @@ fn secret_needed(run: &Run<'_>, passwords: &[Value]) -> bool {
         return true;
     };
     let hint: String = held.chars().take(3).collect();
-    let soon = OffsetDateTime::now_utc() + time::Duration::days(crate::provision::DEFAULT_RENEWAL_DAYS);
+    let soon =
+        OffsetDateTime::now_utc() + time::Duration::days(crate::provision::DEFAULT_RENEWAL_DAYS);
     !passwords.iter().any(|p| {
         p["hint"].as_str() == Some(hint.as_str())
             && p["endDateTime"]
@@ -446,8 +597,13 @@ fn secret_needed(run: &Run<'_>, passwords: &[Value]) -> bool {
 
 fn secret_plan(run: &mut Run<'_>, passwords: &[Value]) {
     if run.settings.text("credential_type") == Some("certificate_and_secret") {
-        let outcome = if secret_needed(run, passwords) { ItemOutcome::Created } else { ItemOutcome::Unchanged };
-        run.items.push(Item::new(ItemKind::Secret, outcome, "client secret"));
+        let outcome = if secret_needed(run, passwords) {
+            ItemOutcome::Created
+        } else {
+            ItemOutcome::Unchanged
+        };
+        run.items
+            .push(Item::new(ItemKind::Secret, outcome, "client secret"));
     }
 }
 
@@ -457,13 +613,27 @@ async fn secret(run: &mut Run<'_>, app_id: &str, passwords: &[Value]) -> Result<
         return Ok(());
     }
     if !secret_needed(run, passwords) {
-        run.items.push(Item::new(ItemKind::Secret, ItemOutcome::Unchanged, "client secret"));
+        run.items.push(Item::new(
+            ItemKind::Secret,
+            ItemOutcome::Unchanged,
+            "client secret",
+        ));
         return Ok(());
     }
-    let lifetime = run.settings.get("credential_lifetime_days").and_then(Value::as_i64).unwrap_or(365);
-    let end = (OffsetDateTime::now_utc() + time::Duration::days(lifetime)).format(&Rfc3339).unwrap_or_default();
-    let request = GraphRequest::new(Method::POST, format!("/applications/{app_id}/addPassword"), "add a client secret")
-        .body(json!({"passwordCredential": {"displayName": "m365-connector", "endDateTime": end}}));
+    let lifetime = run
+        .settings
+        .get("credential_lifetime_days")
+        .and_then(Value::as_i64)
+        .unwrap_or(365);
+    let end = (OffsetDateTime::now_utc() + time::Duration::days(lifetime))
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let request = GraphRequest::new(
+        Method::POST,
+        format!("/applications/{app_id}/addPassword"),
+        "add a client secret",
+    )
+    .body(json!({"passwordCredential": {"displayName": "m365-connector", "endDateTime": end}}));
     let answer = run.graph.send(run.call, &request).await?;
     if !answer.is_success() {
         return Err(answer.failure());
@@ -481,6 +651,11 @@ async fn secret(run: &mut Run<'_>, app_id: &str, passwords: &[Value]) -> Result<
             .id(Some(key_id.clone()))
             .with("not_after", answer.body["endDateTime"].clone()),
     );
-    done(run, "secret_added", Some(&key_id), "Added a client secret.".to_owned());
+    done(
+        run,
+        "secret_added",
+        Some(&key_id),
+        "Added a client secret.".to_owned(),
+    );
     Ok(())
 }

@@ -39,8 +39,12 @@ impl Renewal {
     pub fn reason(self) -> &'static str {
         match self {
             Renewal::NoneHeld => "the connection holds no certificate yet",
-            Renewal::NotOnApplication => "the certificate the connection holds is not on the application",
-            Renewal::Expiring => "the certificate the connection holds expires within the renewal window",
+            Renewal::NotOnApplication => {
+                "the certificate the connection holds is not on the application"
+            }
+            Renewal::Expiring => {
+                "the certificate the connection holds expires within the renewal window"
+            }
         }
     }
 }
@@ -63,12 +67,20 @@ pub enum CertificateDecision {
 
 /// Decides from the application's `keyCredentials`, the thumbprint the host holds, the renewal window and
 /// the time now.
-pub fn decide(keys: &[Value], held: Option<&str>, renewal_days: i64, now: OffsetDateTime) -> CertificateDecision {
+pub fn decide(
+    keys: &[Value],
+    held: Option<&str>,
+    renewal_days: i64,
+    now: OffsetDateTime,
+) -> CertificateDecision {
     let Some(held) = held.filter(|h| !h.is_empty()) else {
         return CertificateDecision::Add(Renewal::NoneHeld);
     };
     let held = held.to_ascii_uppercase();
-    let Some(key) = keys.iter().find(|k| key_thumbprint(k).as_deref() == Some(held.as_str())) else {
+    let Some(key) = keys
+        .iter()
+        .find(|k| key_thumbprint(k).as_deref() == Some(held.as_str()))
+    else {
         return CertificateDecision::Add(Renewal::NotOnApplication);
     };
     let end = key_end(key);
@@ -149,9 +161,17 @@ mod tests {
     #[test]
     fn the_held_certificate_is_kept_until_the_renewal_window() {
         let now = datetime!(2026-12-01 00:00 UTC);
-        assert_eq!(key_thumbprint(&key("2027-12-01T00:00:00Z")).as_deref(), Some(THUMBPRINT));
+        assert_eq!(
+            key_thumbprint(&key("2027-12-01T00:00:00Z")).as_deref(),
+            Some(THUMBPRINT)
+        );
         assert!(matches!(
-            decide(&[key("2027-12-01T00:00:00Z")], Some(&THUMBPRINT.to_lowercase()), 30, now),
+            decide(
+                &[key("2027-12-01T00:00:00Z")],
+                Some(&THUMBPRINT.to_lowercase()),
+                30,
+                now
+            ),
             CertificateDecision::Keep { .. }
         ));
         assert_eq!(
@@ -162,6 +182,9 @@ mod tests {
             decide(&[key("2027-12-01T00:00:00Z")], Some("FF"), 30, now),
             CertificateDecision::Add(Renewal::NotOnApplication)
         );
-        assert_eq!(decide(&[], None, 30, now), CertificateDecision::Add(Renewal::NoneHeld));
+        assert_eq!(
+            decide(&[], None, 30, now),
+            CertificateDecision::Add(Renewal::NoneHeld)
+        );
     }
 }

@@ -5,9 +5,6 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, FieldError};
 
-/// The members provision's input may carry beside the settings.
-pub const MEMBERS: [&str; 3] = ["plan_only", "adopt_application_id", "remove_other_certificates"];
-
 /// What the host asked of this provision.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProvisionInput {
@@ -29,7 +26,11 @@ impl ProvisionInput {
             None | Some(Value::Null) => false,
             Some(Value::Bool(value)) => *value,
             Some(_) => {
-                errors.push(FieldError::new(name, "wrong_type", format!("{name} must be true or false.")));
+                errors.push(FieldError::new(
+                    name,
+                    "wrong_type",
+                    format!("{name} must be true or false."),
+                ));
                 false
             }
         };

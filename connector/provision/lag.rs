@@ -36,7 +36,7 @@ pub fn is_duplicate(answer: &GraphAnswer) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{is_duplicate, is_replication_lag};
-    use crate::error::ServiceDetails;
+    use crate::error::ServiceAnswer;
     use crate::graph::GraphAnswer;
     use serde_json::json;
 
@@ -45,25 +45,41 @@ mod tests {
             status,
             headers: Default::default(),
             body: json!({"error": {"code": code, "message": message}}),
-            details: ServiceDetails::default(),
+            details: ServiceAnswer::default(),
         }
     }
 
     #[test]
     fn lag_and_duplicates_are_told_apart() {
-        assert!(is_replication_lag(&answer(404, "Request_ResourceNotFound", "Resource 'x' does not exist")));
+        assert!(is_replication_lag(&answer(
+            404,
+            "Request_ResourceNotFound",
+            "Resource 'x' does not exist"
+        )));
         assert!(is_replication_lag(&answer(
             400,
             "Request_BadRequest",
             "The appId 'x' of the service principal does not reference a valid application object."
         )));
-        assert!(!is_replication_lag(&answer(400, "Request_BadRequest", "Invalid value")));
+        assert!(!is_replication_lag(&answer(
+            400,
+            "Request_BadRequest",
+            "Invalid value"
+        )));
         assert!(is_duplicate(&answer(
             400,
             "Request_BadRequest",
             "A conflicting object with one or more of the specified property values is present in the directory."
         )));
-        assert!(is_duplicate(&answer(409, "Request_MultipleObjectsWithSameKeyValue", "Permission entry already exists.")));
-        assert!(!is_duplicate(&answer(403, "Authorization_RequestDenied", "Insufficient privileges")));
+        assert!(is_duplicate(&answer(
+            409,
+            "Request_MultipleObjectsWithSameKeyValue",
+            "Permission entry already exists."
+        )));
+        assert!(!is_duplicate(&answer(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges"
+        )));
     }
 }

@@ -4,12 +4,12 @@
 
 use serde_json::Value;
 
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::graph::odata::{alternate_key, quote, with_query};
 use crate::graph::{Graph, GraphAnswer, GraphRequest};
 use crate::provision::application::APPLICATION_SELECT;
 use crate::provision::permissions::AdditionalRequest;
-use crate::session::Call;
 
 /// How the application was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,14 +44,20 @@ const RESOURCE_SELECT: &str = "id,appId,displayName,appRoles,oauth2PermissionSco
 fn resource_request(request: &AdditionalRequest) -> GraphRequest {
     match request.known_app_id() {
         Some(app_id) => GraphRequest::get(
-            with_query(&format!("/{}", alternate_key("servicePrincipals", "appId", &app_id)), &[("$select", RESOURCE_SELECT)]),
+            with_query(
+                &format!("/{}", alternate_key("servicePrincipals", "appId", &app_id)),
+                &[("$select", RESOURCE_SELECT)],
+            ),
             format!("read the permissions of {}", request.resource),
         ),
         None => GraphRequest::get(
             with_query(
                 "/servicePrincipals",
                 &[
-                    ("$filter", &format!("displayName eq {}", quote(&request.resource))),
+                    (
+                        "$filter",
+                        &format!("displayName eq {}", quote(&request.resource)),
+                    ),
                     ("$select", RESOURCE_SELECT),
                 ],
             ),
@@ -99,17 +105,26 @@ pub async fn look_up(
     if let Some(app_id) = application_id {
         let mut requests = vec![
             GraphRequest::get(
-                with_query(&format!("/{}", alternate_key("applications", "appId", app_id)), &[("$select", APPLICATION_SELECT)]),
+                with_query(
+                    &format!("/{}", alternate_key("applications", "appId", app_id)),
+                    &[("$select", APPLICATION_SELECT)],
+                ),
                 "read the application stored with this connection",
             ),
             GraphRequest::get(
-                with_query(&format!("/{}", alternate_key("servicePrincipals", "appId", app_id)), &[("$select", SP_SELECT)]),
+                with_query(
+                    &format!("/{}", alternate_key("servicePrincipals", "appId", app_id)),
+                    &[("$select", SP_SELECT)],
+                ),
                 "read the application's service principal",
             ),
         ];
         requests.extend(additional.iter().map(resource_request));
         let answers = graph.batch(call, &requests).await?;
-        lookup.resources = answers[2..].iter().map(resource_of).collect::<Result<_, _>>()?;
+        lookup.resources = answers[2..]
+            .iter()
+            .map(resource_of)
+            .collect::<Result<_, _>>()?;
         match entity(&answers[0])? {
             Some(app) => {
                 lookup.application = Some((app, FoundBy::ApplicationId));
@@ -122,14 +137,23 @@ pub async fn look_up(
     }
     let mut requests = vec![
         GraphRequest::get(
-            with_query(&format!("/{}", alternate_key("applications", "uniqueName", unique_name)), &[("$select", APPLICATION_SELECT)]),
+            with_query(
+                &format!(
+                    "/{}",
+                    alternate_key("applications", "uniqueName", unique_name)
+                ),
+                &[("$select", APPLICATION_SELECT)],
+            ),
             "find the application by the connector's unique name",
         ),
         GraphRequest::get(
             with_query(
                 "/applications",
                 &[
-                    ("$filter", &format!("displayName eq {}", quote(display_name))),
+                    (
+                        "$filter",
+                        &format!("displayName eq {}", quote(display_name)),
+                    ),
                     ("$select", APPLICATION_SELECT),
                 ],
             ),
@@ -141,7 +165,10 @@ pub async fn look_up(
     }
     let answers = graph.batch(call, &requests).await?;
     if lookup.resources.is_empty() {
-        lookup.resources = answers[2..].iter().map(resource_of).collect::<Result<_, _>>()?;
+        lookup.resources = answers[2..]
+            .iter()
+            .map(resource_of)
+            .collect::<Result<_, _>>()?;
     }
     if let Some(app) = entity(&answers[0])? {
         lookup.application = Some((app, FoundBy::UniqueName));
@@ -173,5 +200,7 @@ pub fn unknown_resource(request: &AdditionalRequest) -> Error {
         )]),
         message,
     )
-    .with_hint("Name the resource by its exact display name or application id in additional_permissions.")
+    .with_hint(
+        "Name the resource by its exact display name or application id in additional_permissions.",
+    )
 }

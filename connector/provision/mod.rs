@@ -25,6 +25,7 @@ pub mod unique_name;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
+use crate::call::Call;
 use crate::certificate::{GenerateOptions, GeneratedCertificate, generate};
 use crate::error::{Error, ErrorKind};
 use crate::graph::Graph;
@@ -39,7 +40,6 @@ use crate::provision::lookup::{look_up, unknown_resource};
 use crate::provision::permissions::{parse_additional, required, resolve};
 use crate::provision::unique_name::unique_name;
 use crate::result::{Done, Warning};
-use crate::session::Call;
 use crate::settings::Settings;
 
 /// How many days before its end a held certificate is replaced, when the settings do not say.
@@ -92,7 +92,10 @@ pub(crate) struct Run<'a> {
 
 /// The settings' number, or a default.
 fn number(settings: &Settings, field: &str, default: i64) -> i64 {
-    settings.get(field).and_then(Value::as_i64).unwrap_or(default)
+    settings
+        .get(field)
+        .and_then(Value::as_i64)
+        .unwrap_or(default)
 }
 
 /// Runs provision for `settings` with the sign-in `signed_in`.
@@ -103,15 +106,21 @@ pub async fn provision(
     settings: &Settings,
     input: &ProvisionInput,
 ) -> Report {
-    let name = settings.text("application_name").unwrap_or_default().trim().to_owned();
+    let name = settings
+        .text("application_name")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let additional = match parse_additional(settings.text("additional_permissions").unwrap_or("")) {
         Ok(additional) => additional,
         Err(message) => {
-            return Report::failed(Error::invalid_settings(vec![crate::error::FieldError::new(
-                "additional_permissions",
-                "invalid_permission",
-                message,
-            )]));
+            return Report::failed(Error::invalid_settings(vec![
+                crate::error::FieldError::new(
+                    "additional_permissions",
+                    "invalid_permission",
+                    message,
+                ),
+            ]));
         }
     };
     let graph = signed_in.graph(http);
@@ -136,7 +145,8 @@ pub async fn provision(
         display_name: name,
         unique_name: unique,
         permissions,
-        redirect_uri: (settings.text("admin_consent_method") == Some("browser")).then_some(CONSENT_REDIRECT_URI),
+        redirect_uri: (settings.text("admin_consent_method") == Some("browser"))
+            .then_some(CONSENT_REDIRECT_URI),
     };
     let mut run = Run {
         call,
@@ -173,7 +183,11 @@ pub(crate) fn certificate_decision(run: &Run<'_>, keys: &[Value]) -> Certificate
     decide(
         keys,
         run.settings.text("certificate_thumbprint"),
-        number(run.settings, "certificate_renewal_days", DEFAULT_RENEWAL_DAYS),
+        number(
+            run.settings,
+            "certificate_renewal_days",
+            DEFAULT_RENEWAL_DAYS,
+        ),
         OffsetDateTime::now_utc(),
     )
 }
@@ -184,7 +198,10 @@ pub(crate) fn new_certificate<'r>(run: &'r mut Run<'_>) -> Result<&'r GeneratedC
         let lifetime = number(run.settings, "credential_lifetime_days", 365).clamp(1, 3650) as u32;
         let options = GenerateOptions::new(run.desired.display_name.clone(), lifetime);
         let generated = generate(&options, OffsetDateTime::now_utc()).map_err(|e| {
-            Error::new(ErrorKind::Internal, format!("The connector could not generate the certificate: {e}"))
+            Error::new(
+                ErrorKind::Internal,
+                format!("The connector could not generate the certificate: {e}"),
+            )
         })?;
         run.generated = Some(generated);
     }
@@ -199,7 +216,10 @@ fn settings_to_store(run: &Run<'_>) -> Map<String, Value> {
         document.insert("application_id".to_owned(), json!(app_id));
     }
     if let Some(generated) = &run.generated {
-        document.insert("certificate_thumbprint".to_owned(), json!(generated.details.thumbprint_sha1));
+        document.insert(
+            "certificate_thumbprint".to_owned(),
+            json!(generated.details.thumbprint_sha1),
+        );
     }
     document
 }

@@ -143,10 +143,11 @@ pub fn resolve(request: &AdditionalRequest, resource_sp: &Value) -> Result<Permi
         .to_owned();
     let entries = resource_sp[list].as_array().cloned().unwrap_or_default();
     let enabled = |e: &&Value| e["isEnabled"].as_bool() != Some(false);
-    let found = entries
-        .iter()
-        .filter(enabled)
-        .find(|e| e["value"].as_str().is_some_and(|v| v.eq_ignore_ascii_case(&request.value)));
+    let found = entries.iter().filter(enabled).find(|e| {
+        e["value"]
+            .as_str()
+            .is_some_and(|v| v.eq_ignore_ascii_case(&request.value))
+    });
     match found {
         Some(entry) => Ok(PermissionRef {
             resource_app_id: resource_sp["appId"].as_str().unwrap_or_default().to_owned(),
@@ -160,8 +161,11 @@ pub fn resolve(request: &AdditionalRequest, resource_sp: &Value) -> Result<Permi
                 .iter()
                 .filter(enabled)
                 .filter_map(|e| e["value"].as_str())
-                .min_by_key(|v| strsim::levenshtein(&v.to_lowercase(), &request.value.to_lowercase()));
-            let suggestion = closest.map_or_else(String::new, |c| format!(" The closest is \"{c}\"."));
+                .min_by_key(|v| {
+                    strsim::levenshtein(&v.to_lowercase(), &request.value.to_lowercase())
+                });
+            let suggestion =
+                closest.map_or_else(String::new, |c| format!(" The closest is \"{c}\"."));
             Err(Error::new(
                 ErrorKind::InvalidSettings(vec![crate::error::FieldError::new(
                     "additional_permissions",
@@ -177,7 +181,10 @@ pub fn resolve(request: &AdditionalRequest, resource_sp: &Value) -> Result<Permi
 
 /// `requiredResourceAccess` with `wanted` merged in: every entry the application already has stays, in its
 /// order; missing ones are appended. Returns the merged value and the permissions that were missing.
-pub fn merge_required_resource_access(existing: &Value, wanted: &[PermissionRef]) -> (Value, Vec<PermissionRef>) {
+pub fn merge_required_resource_access(
+    existing: &Value,
+    wanted: &[PermissionRef],
+) -> (Value, Vec<PermissionRef>) {
     let mut resources: Vec<Value> = existing.as_array().cloned().unwrap_or_default();
     let mut added = Vec::new();
     for permission in wanted {
@@ -189,13 +196,20 @@ pub fn merge_required_resource_access(existing: &Value, wanted: &[PermissionRef]
         let index = match position {
             Some(index) => index,
             None => {
-                resources.push(json!({"resourceAppId": permission.resource_app_id, "resourceAccess": []}));
+                resources.push(
+                    json!({"resourceAppId": permission.resource_app_id, "resourceAccess": []}),
+                );
                 resources.len() - 1
             }
         };
-        let access = resources[index]["resourceAccess"].as_array().cloned().unwrap_or_default();
+        let access = resources[index]["resourceAccess"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let present = access.iter().any(|a| {
-            a["id"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(&permission.id))
+            a["id"]
+                .as_str()
+                .is_some_and(|id| id.eq_ignore_ascii_case(&permission.id))
                 && a["type"].as_str() == Some(permission.access_type())
         });
         if !present {
@@ -210,7 +224,9 @@ pub fn merge_required_resource_access(existing: &Value, wanted: &[PermissionRef]
 
 #[cfg(test)]
 mod tests {
-    use super::{AdditionalRequest, merge_required_resource_access, parse_additional, required, resolve};
+    use super::{
+        AdditionalRequest, merge_required_resource_access, parse_additional, required, resolve,
+    };
     use crate::describe::PermissionType;
     use serde_json::json;
 
@@ -235,7 +251,10 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(parsed[0].known_app_id().as_deref(), Some("00000003-0000-0000-c000-000000000000"));
+        assert_eq!(
+            parsed[0].known_app_id().as_deref(),
+            Some("00000003-0000-0000-c000-000000000000")
+        );
         let error = parse_additional("Microsoft Graph Mail.Read").unwrap_err();
         assert!(error.starts_with("Line 1 "), "{error}");
         assert!(parse_additional("Graph: Mail.Read (both)").is_err());
@@ -253,7 +272,11 @@ mod tests {
             kind: PermissionType::Application,
         };
         let error = resolve(&request, &sp).unwrap_err();
-        assert!(error.message().contains("The closest is \"User.Read.All\""), "{}", error.message());
+        assert!(
+            error.message().contains("The closest is \"User.Read.All\""),
+            "{}",
+            error.message()
+        );
         let found = resolve(
             &AdditionalRequest {
                 value: "group.read.all".to_owned(),
@@ -262,7 +285,10 @@ mod tests {
             &sp,
         )
         .unwrap();
-        assert_eq!((found.id.as_str(), found.value.as_str()), ("2", "Group.Read.All"));
+        assert_eq!(
+            (found.id.as_str(), found.value.as_str()),
+            ("2", "Group.Read.All")
+        );
     }
 
     #[test]
@@ -271,8 +297,15 @@ mod tests {
             "resourceAccess": [{"id": "64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0", "type": "Scope"}]}]);
         let (merged, added) = merge_required_resource_access(&existing, &required());
         assert_eq!(added.len(), 2);
-        assert_eq!(merged[0]["resourceAccess"].as_array().unwrap().len(), 2, "the admin's email scope stays");
-        assert_eq!(merged[1]["resourceAppId"], "00000002-0000-0ff1-ce00-000000000000");
+        assert_eq!(
+            merged[0]["resourceAccess"].as_array().unwrap().len(),
+            2,
+            "the admin's email scope stays"
+        );
+        assert_eq!(
+            merged[1]["resourceAppId"],
+            "00000002-0000-0ff1-ce00-000000000000"
+        );
         let (again, none) = merge_required_resource_access(&merged, &required());
         assert!(none.is_empty());
         assert_eq!(again, merged);

@@ -7,6 +7,7 @@
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::graph::odata::{alternate_key, quote, with_query};
 use crate::graph::{GraphAnswer, GraphRequest};
@@ -15,11 +16,7 @@ use crate::network::SignedIn;
 use crate::provision::application::{APPLICATION_SELECT, is_managed};
 use crate::provision::unique_name::unique_name;
 use crate::result::Done;
-use crate::session::Call;
 use crate::settings::Settings;
-
-/// The member of remove's input beside the settings.
-pub const MEMBERS: [&str; 1] = ["confirm_application_id"];
 
 /// What remove did.
 #[derive(Debug)]
@@ -35,17 +32,21 @@ fn confirmation_of(document: &Map<String, Value>) -> Result<Option<String>, Erro
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => match crate::settings::parse_guid(text) {
             Some(guid) => Ok(Some(guid)),
-            None => Err(Error::invalid_settings(vec![crate::error::FieldError::new(
-                "confirm_application_id",
-                "invalid_guid",
-                "confirm_application_id must be the application (client) id to remove.",
-            )])),
+            None => Err(Error::invalid_settings(vec![
+                crate::error::FieldError::new(
+                    "confirm_application_id",
+                    "invalid_guid",
+                    "confirm_application_id must be the application (client) id to remove.",
+                ),
+            ])),
         },
-        Some(_) => Err(Error::invalid_settings(vec![crate::error::FieldError::new(
-            "confirm_application_id",
-            "wrong_type",
-            "confirm_application_id must be a GUID in a string.",
-        )])),
+        Some(_) => Err(Error::invalid_settings(vec![
+            crate::error::FieldError::new(
+                "confirm_application_id",
+                "wrong_type",
+                "confirm_application_id must be a GUID in a string.",
+            ),
+        ])),
     }
 }
 
@@ -88,7 +89,10 @@ async fn run(
     let answer = graph
         .send(
             call,
-            &GraphRequest::get(with_query(&format!("/{key}"), &[("$select", APPLICATION_SELECT)]), "find the application to remove"),
+            &GraphRequest::get(
+                with_query(&format!("/{key}"), &[("$select", APPLICATION_SELECT)]),
+                "find the application to remove",
+            ),
         )
         .await
         .map_err(plain)?;
@@ -98,7 +102,8 @@ async fn run(
     let app = answer.into_result().map_err(plain)?;
     let app_id = app["appId"].as_str().unwrap_or_default().to_owned();
     let object_id = app["id"].as_str().unwrap_or_default().to_owned();
-    let summary = json!({"object_id": object_id, "app_id": app_id, "display_name": app["displayName"]});
+    let summary =
+        json!({"object_id": object_id, "app_id": app_id, "display_name": app["displayName"]});
     if !is_managed(&app) {
         return Err((
             Error::new(
@@ -131,7 +136,13 @@ async fn run(
     let sp = graph
         .send(
             call,
-            &GraphRequest::get(format!("/{}?$select=id", alternate_key("servicePrincipals", "appId", &app_id)), "read the service principal"),
+            &GraphRequest::get(
+                format!(
+                    "/{}?$select=id",
+                    alternate_key("servicePrincipals", "appId", &app_id)
+                ),
+                "read the service principal",
+            ),
         )
         .await
         .map_err(plain)?;
@@ -143,12 +154,21 @@ async fn run(
                 call,
                 &[
                     GraphRequest::get(
-                        with_query("/roleManagement/directory/roleAssignments", &[("$filter", &format!("principalId eq {}", quote(&sp_id)))]),
+                        with_query(
+                            "/roleManagement/directory/roleAssignments",
+                            &[("$filter", &format!("principalId eq {}", quote(&sp_id)))],
+                        ),
                         "read the service principal's directory roles",
                     ),
-                    GraphRequest::get(format!("/servicePrincipals/{sp_id}/appRoleAssignments"), "read the service principal's app role assignments"),
                     GraphRequest::get(
-                        with_query("/oauth2PermissionGrants", &[("$filter", &format!("clientId eq {}", quote(&sp_id)))]),
+                        format!("/servicePrincipals/{sp_id}/appRoleAssignments"),
+                        "read the service principal's app role assignments",
+                    ),
+                    GraphRequest::get(
+                        with_query(
+                            "/oauth2PermissionGrants",
+                            &[("$filter", &format!("clientId eq {}", quote(&sp_id)))],
+                        ),
                         "read the application's delegated grants",
                     ),
                 ],
@@ -163,7 +183,14 @@ async fn run(
         });
     }
     let answer = graph
-        .send(call, &GraphRequest::new(Method::DELETE, format!("/applications/{object_id}"), "delete the application"))
+        .send(
+            call,
+            &GraphRequest::new(
+                Method::DELETE,
+                format!("/applications/{object_id}"),
+                "delete the application",
+            ),
+        )
         .await
         .map_err(plain)?;
     if answer.status == 404 {
@@ -176,7 +203,8 @@ async fn run(
         step: "remove",
         action: "application_deleted",
         object_id: Some(object_id),
-        message: "Deleted the application with its service principal, roles and consents.".to_owned(),
+        message: "Deleted the application with its service principal, roles and consents."
+            .to_owned(),
     });
     Ok(json!({ "application": summary, "already_gone": false, "removed": with }))
 }

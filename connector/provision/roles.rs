@@ -6,6 +6,7 @@
 use reqwest::Method;
 use serde_json::json;
 
+use crate::call::Call;
 use crate::describe::{DIRECTORY_ROLES, DirectoryRole};
 use crate::error::{Error, ErrorKind};
 use crate::event::WaitReason;
@@ -14,7 +15,6 @@ use crate::graph::{Graph, GraphAnswer, GraphRequest};
 use crate::http::retry::Patience;
 use crate::provision::item::{Item, ItemKind, ItemOutcome};
 use crate::provision::lag::{is_duplicate, is_replication_lag};
-use crate::session::Call;
 use crate::sign_in::account::Account;
 use crate::sign_in::capability::{Ability, capability};
 
@@ -25,7 +25,10 @@ pub fn list_request(sp_id: &str) -> GraphRequest {
             "/roleManagement/directory/roleAssignments",
             &[
                 ("$filter", &format!("principalId eq {}", quote(sp_id))),
-                ("$select", "id,roleDefinitionId,principalId,directoryScopeId"),
+                (
+                    "$select",
+                    "id,roleDefinitionId,principalId,directoryScopeId",
+                ),
             ],
         ),
         "read the service principal's directory roles",
@@ -44,7 +47,9 @@ pub fn assigned(answer: &GraphAnswer) -> Result<Vec<(DirectoryRole, Option<Strin
                 .values()
                 .iter()
                 .find(|a| {
-                    a["roleDefinitionId"].as_str().is_some_and(|d| d.eq_ignore_ascii_case(role.id))
+                    a["roleDefinitionId"]
+                        .as_str()
+                        .is_some_and(|d| d.eq_ignore_ascii_case(role.id))
                         && a["directoryScopeId"].as_str().unwrap_or("/") == "/"
                 })
                 .and_then(|a| a["id"].as_str())
@@ -62,13 +67,17 @@ pub fn item(role: &DirectoryRole, outcome: ItemOutcome, id: Option<String>) -> I
 }
 
 fn assign_request(role: &DirectoryRole, sp_id: &str) -> GraphRequest {
-    GraphRequest::new(Method::POST, "/roleManagement/directory/roleAssignments", format!("assign {} to the service principal", role.name))
-        .body(json!({
-            "@odata.type": "#microsoft.graph.unifiedRoleAssignment",
-            "roleDefinitionId": role.id,
-            "principalId": sp_id,
-            "directoryScopeId": "/",
-        }))
+    GraphRequest::new(
+        Method::POST,
+        "/roleManagement/directory/roleAssignments",
+        format!("assign {} to the service principal", role.name),
+    )
+    .body(json!({
+        "@odata.type": "#microsoft.graph.unifiedRoleAssignment",
+        "roleDefinitionId": role.id,
+        "principalId": sp_id,
+        "directoryScopeId": "/",
+    }))
 }
 
 /// The error when the administrator may not assign directory roles: which role they lack, and "activate
@@ -76,7 +85,8 @@ fn assign_request(role: &DirectoryRole, sp_id: &str) -> GraphRequest {
 fn refused(answer: &GraphAnswer, account: &Account) -> Error {
     let capability = capability(account, Ability::AssignRoles);
     let hint = capability.message.unwrap_or_else(|| {
-        "Assigning directory roles needs Privileged Role Administrator or Global Administrator.".to_owned()
+        "Assigning directory roles needs Privileged Role Administrator or Global Administrator."
+            .to_owned()
     });
     Error::new(
         ErrorKind::PermissionDenied,
@@ -103,8 +113,12 @@ pub async fn assign(
     let mut items = Vec::new();
     let mut pending: Vec<DirectoryRole> = missing.to_vec();
     while !pending.is_empty() {
-        let requests: Vec<GraphRequest> = pending.iter().map(|r| assign_request(r, sp_id)).collect();
-        let answers = graph.batch(call, &requests).await.map_err(|e| (items.clone(), e))?;
+        let requests: Vec<GraphRequest> =
+            pending.iter().map(|r| assign_request(r, sp_id)).collect();
+        let answers = graph
+            .batch(call, &requests)
+            .await
+            .map_err(|e| (items.clone(), e))?;
         let mut lagging = Vec::new();
         let mut failure = None;
         for (role, answer) in pending.iter().zip(&answers) {
@@ -126,7 +140,11 @@ pub async fn assign(
         }
         if !lagging.is_empty()
             && let Err(error) = patience
-                .wait(call, WaitReason::Replication, "the new service principal to replicate before its roles")
+                .wait(
+                    call,
+                    WaitReason::Replication,
+                    "the new service principal to replicate before its roles",
+                )
                 .await
         {
             let error = error.with_message(format!(

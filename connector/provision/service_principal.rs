@@ -5,13 +5,13 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::call::Call;
 use crate::error::Error;
 use crate::event::WaitReason;
 use crate::graph::odata::alternate_key;
 use crate::graph::{Graph, GraphRequest};
 use crate::http::retry::Patience;
 use crate::provision::lag::is_replication_lag;
-use crate::session::Call;
 
 /// The tag the Azure portal gives the service principals it lists under Enterprise applications.
 const INTEGRATED_APP_TAG: &str = "WindowsAzureActiveDirectoryIntegratedApp";
@@ -25,12 +25,19 @@ pub struct Ensured {
 }
 
 /// Reads the service principal of `app_id`, if it exists.
-pub async fn read(call: &Call<'_>, graph: &Graph<'_>, app_id: &str) -> Result<Option<Value>, Error> {
+pub async fn read(
+    call: &Call<'_>,
+    graph: &Graph<'_>,
+    app_id: &str,
+) -> Result<Option<Value>, Error> {
     let answer = graph
         .send(
             call,
             &GraphRequest::get(
-                format!("/{}?$select=id,appId,displayName", alternate_key("servicePrincipals", "appId", app_id)),
+                format!(
+                    "/{}?$select=id,appId,displayName",
+                    alternate_key("servicePrincipals", "appId", app_id)
+                ),
                 "read the application's service principal",
             ),
         )
@@ -43,7 +50,12 @@ pub async fn read(call: &Call<'_>, graph: &Graph<'_>, app_id: &str) -> Result<Op
 }
 
 /// Creates the service principal of `app_id` (or finds it, when a retried upsert's first attempt landed).
-pub async fn create(call: &Call<'_>, graph: &Graph<'_>, app_id: &str, patience: &mut Patience) -> Result<Ensured, Error> {
+pub async fn create(
+    call: &Call<'_>,
+    graph: &Graph<'_>,
+    app_id: &str,
+    patience: &mut Patience,
+) -> Result<Ensured, Error> {
     let request = GraphRequest::new(
         Method::PATCH,
         format!("/{}", alternate_key("servicePrincipals", "appId", app_id)),
@@ -65,12 +77,20 @@ pub async fn create(call: &Call<'_>, graph: &Graph<'_>, app_id: &str, patience: 
                     return Ok(Ensured { id, created: false });
                 }
                 patience
-                    .wait(call, WaitReason::Replication, "the new service principal to become readable")
+                    .wait(
+                        call,
+                        WaitReason::Replication,
+                        "the new service principal to become readable",
+                    )
                     .await?;
             },
             _ if is_replication_lag(&answer) => {
                 patience
-                    .wait(call, WaitReason::Replication, "the new application to replicate before its service principal")
+                    .wait(
+                        call,
+                        WaitReason::Replication,
+                        "the new application to replicate before its service principal",
+                    )
                     .await
                     .map_err(|e| e.with_service(answer.details.clone()))?;
             }

@@ -24,7 +24,10 @@ pub fn unique_name(name: &str) -> String {
     }
     let slug = slug.trim_end_matches('-');
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, name.trim().as_bytes());
-    let hash: String = digest.as_ref()[..6].iter().map(|b| format!("{b:02x}")).collect();
+    let hash: String = digest.as_ref()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     if slug.is_empty() {
         format!("{PREFIX}{hash}")
     } else {

@@ -9,11 +9,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::call::Call;
 use crate::describe::DirectoryRole;
 use crate::directory_roles::by_template_id;
 use crate::error::{Error, ErrorKind};
 use crate::graph::{Graph, GraphAnswer, GraphRequest};
-use crate::session::Call;
 
 /// The signed-in tenant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -16,47 +16,22 @@ use crate::auth::flow::SignInFlow;
 use crate::auth::id_token::read_id_token;
 use crate::auth::scopes::sign_in_scopes;
 use crate::auth::{browser, device_code};
+use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, LogLevel};
 use crate::http::{NetworkOptions, SignInOptions};
-use crate::network::{Network, SignedIn, Target, client_id_of};
+use crate::network::{Network, SignedIn, Target};
 use crate::result::Warning;
-use crate::session::Call;
-use crate::settings::Settings;
+use crate::settings::{SettingChoice, Settings, SignInMethod, TenantMode};
 use crate::sign_in::account::read_account;
 use crate::sign_in::capability::capabilities;
-
-/// How the administrator signs in (the `sign_in_method` setting).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    /// A code typed at a verification URL, on any device.
-    DeviceCode,
-    /// The system browser, with a loopback redirect.
-    Browser,
-}
-
-impl Method {
-    fn of(settings: &Settings) -> Method {
-        match settings.text("sign_in_method") {
-            Some("browser") => Method::Browser,
-            _ => Method::DeviceCode,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Method::DeviceCode => "device_code",
-            Method::Browser => "browser",
-        }
-    }
-}
 
 /// The tenant part of the sign-in authority: the typed tenant id when there is one ("several", or manual
 /// configuration), else `organizations`.
 fn tenant_of(settings: &Settings) -> &str {
-    match settings.text("tenant_mode") {
-        Some("one") => "organizations",
-        _ => settings.text("tenant_id").unwrap_or("organizations"),
+    match settings.tenant_mode() {
+        Some(TenantMode::One) => "organizations",
+        _ => settings.tenant_id().unwrap_or("organizations"),
     }
 }
 
@@ -73,20 +48,20 @@ pub async fn authenticate(
     let http = network.client(&target, options)?;
     let endpoints = &target.endpoints;
     let authority = Authority::new(&endpoints.authority_host, tenant_of(settings));
-    let client_id = client_id_of(settings).to_owned();
+    let client_id = settings.client_id().to_owned();
     let scopes = sign_in_scopes(endpoints.graph_resource);
-    let method = Method::of(settings);
+    let method = settings.sign_in_method();
     let flow = SignInFlow {
         http: &http,
         authority: &authority,
         client_id: &client_id,
         scopes: &scopes,
-        cloud: endpoints.cloud,
+        cloud: endpoints.cloud.name(),
         options: sign_in_options,
     };
     let answer = match method {
-        Method::DeviceCode => device_code::sign_in(call, &flow).await?,
-        Method::Browser => browser::sign_in(call, &flow).await?,
+        SignInMethod::DeviceCode => device_code::sign_in(call, &flow).await?,
+        SignInMethod::Browser => browser::sign_in(call, &flow).await?,
     };
     let Some(id_token) = &answer.id_token else {
         return Err(Error::new(
@@ -114,7 +89,7 @@ pub async fn authenticate(
         authority.for_tenant(&claims.tid),
         &client_id,
         &scopes,
-        endpoints.cloud,
+        endpoints.cloud.name(),
         answer,
     ));
     let graph = crate::graph::Graph::new(&http, endpoints.graph_v1(), &tokens);
@@ -132,7 +107,7 @@ pub async fn authenticate(
         "user": account.user,
         "can": can,
         "sign_in": {
-            "method": method.name(),
+            "method": method.value(),
             "client_id": client_id,
             "authority": authority.url(),
             "scopes": granted.split_whitespace().collect::<Vec<_>>(),

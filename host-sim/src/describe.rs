@@ -7,13 +7,15 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::exit::Failure;
-use crate::schema::{Field, SettingsSchema, plain};
+use crate::host::{describe, load, open};
+use crate::report::warnings;
+use crate::schema::{Field, SettingsSchema, Validation, plain};
 
 /// Runs `host-sim describe`: prints the rendered description, or with `json` the raw result document.
 pub fn run(plugin_path: &Path, json: bool, verbose: bool) -> Result<(), Failure> {
-    let plugin = crate::host::load(plugin_path)?;
-    let mut session = crate::host::open(&plugin, verbose)?;
-    let (data, document) = crate::host::describe(&mut session)?;
+    let plugin = load(plugin_path)?;
+    let mut session = open(&plugin, verbose)?;
+    let (data, document) = describe(&mut session)?;
     if json {
         println!(
             "{}",
@@ -21,9 +23,9 @@ pub fn run(plugin_path: &Path, json: bool, verbose: bool) -> Result<(), Failure>
         );
     } else {
         print!("{}", render(&data));
-        let mut warnings = String::new();
-        crate::report::warnings(&mut warnings, &document);
-        print!("{warnings}");
+        let mut shown = String::new();
+        warnings(&mut shown, &document);
+        print!("{shown}");
     }
     drop(session);
     plugin.shutdown();
@@ -253,11 +255,9 @@ fn kind_text(field: &Field) -> String {
         Some("text") => "text".to_owned(),
         Some("guid") => "GUID".to_owned(),
         Some("choice") => "one of the choices".to_owned(),
-        Some("boolean") => "yes or no".to_owned(),
         Some("integer") => "whole number".to_owned(),
         Some("url") => "URL".to_owned(),
         Some("pem") => "PEM text".to_owned(),
-        Some("secret") => "secret text".to_owned(),
         Some("path") => "file path".to_owned(),
         Some(other) => other.to_owned(),
         None => "value".to_owned(),
@@ -265,7 +265,7 @@ fn kind_text(field: &Field) -> String {
 }
 
 /// The rules of a field in words. A GUID's pattern is left out: the type already says it.
-fn validation_text(rules: &crate::schema::Validation, kind: Option<&str>) -> Vec<String> {
+fn validation_text(rules: &Validation, kind: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     match (rules.min_length, rules.max_length) {
         (Some(min), Some(max)) => out.push(format!("{min} to {max} characters")),
@@ -489,8 +489,8 @@ mod tests {
                       "choices": [ { "value": "eu", "label": "Europe" }, { "value": "us", "label": "America" } ] },
                     { "name": "endpoint", "label": "Endpoint", "type": "url", "group": "where",
                       "validation": { "scheme": "https" },
-                      "conditions": [ { "when": { "field": "region", "in": ["eu", "us"] }, "visible": true, "required": true } ] },
-                    { "name": "token", "label": "API token", "type": "secret", "secret": true, "group": "where",
+                      "conditions": [ { "when": { "field": "region", "equals": "eu" }, "visible": true, "required": true } ] },
+                    { "name": "token", "label": "API token", "type": "text", "secret": true, "group": "where",
                       "default": "abc" },
                     { "name": "proxy", "label": "Proxy", "type": "url", "group": "where", "visible": false,
                       "conditions": [ { "when": { "field": "region", "equals": "us" }, "visible": true } ] }
@@ -527,9 +527,9 @@ Settings (format version 4)
     Endpoint [endpoint]
         URL, optional
         must be a https:// URL
-        shown and required when Region is one of \"Europe\" (eu), \"America\" (us)
+        shown and required when Region is \"Europe\" (eu)
     API token [token]
-        secret text, optional, secret, default (hidden)
+        text, optional, secret, default (hidden)
     Proxy [proxy]
         URL, hidden unless shown below
         shown when Region is \"America\" (us)

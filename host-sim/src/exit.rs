@@ -3,6 +3,8 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use crate::plugin::{CallError, LoadError};
+
 /// The command did what was asked (and the plugin said OK).
 pub const SUCCESS: u8 = 0;
 /// The plugin answered, and its answer is a failure (for example settings that are not valid).
@@ -37,14 +39,14 @@ impl Failure {
     }
 }
 
-impl From<crate::plugin::LoadError> for Failure {
-    fn from(error: crate::plugin::LoadError) -> Failure {
+impl From<LoadError> for Failure {
+    fn from(error: LoadError) -> Failure {
         Failure::new(PLUGIN_REFUSED, error)
     }
 }
 
-impl From<crate::plugin::CallError> for Failure {
-    fn from(error: crate::plugin::CallError) -> Failure {
+impl From<CallError> for Failure {
+    fn from(error: CallError) -> Failure {
         Failure::new(PLUGIN_BROKE_CONTRACT, error)
     }
 }

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::exit::{Failure, OPERATION_FAILED, PLUGIN_BROKE_CONTRACT};
 use crate::plugin::{Plugin, Session, SessionError};
-use crate::report::text;
+use crate::report::{failure, text};
+use crate::schema::plain;
 
 /// The session options host-sim passes to every session.
 pub fn session_options() -> Value {
@@ -47,7 +48,7 @@ pub fn describe(session: &mut Session<'_>) -> Result<(Value, Value), Failure> {
     let (status, document) = session.describe()?;
     if !status.is_ok() {
         let mut out = String::new();
-        crate::report::failure(&mut out, status, &document, None);
+        failure(&mut out, status, &document, None);
         return Err(Failure::new(
             OPERATION_FAILED,
             format!("describe failed:\n{}", out.trim_end()),
@@ -84,9 +85,7 @@ pub fn event_line(event: &Value) -> String {
         ),
         Some("wait") => format!(
             "waiting {}s ({}): {message}",
-            event
-                .get("seconds")
-                .map_or("?".to_owned(), crate::schema::plain),
+            event.get("seconds").map_or("?".to_owned(), plain),
             text(event, "reason").unwrap_or("?")
         ),
         Some("sign_in_prompt") => {

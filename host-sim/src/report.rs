@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::schema::{SettingsSchema, plain};
-use crate::status::Status;
+use connector_abi::StatusCode;
 
 /// The text of a member when it is a non-empty string.
 pub fn text<'a>(value: &'a Value, member: &str) -> Option<&'a str> {
@@ -20,7 +20,7 @@ pub fn text<'a>(value: &'a Value, member: &str) -> Option<&'a str> {
 /// the hint, the step, the service's answer with its request ids, and what was already done.
 pub fn failure(
     out: &mut String,
-    status: Status,
+    status: StatusCode,
     document: &Value,
     schema: Option<&SettingsSchema>,
 ) {
@@ -131,7 +131,7 @@ pub fn warnings(out: &mut String, document: &Value) {
 mod tests {
     use super::{failure, warnings};
     use crate::schema::SettingsSchema;
-    use crate::status::Status;
+    use connector_abi::StatusCode;
     use serde_json::json;
 
     #[test]
@@ -154,7 +154,7 @@ mod tests {
             "warnings": []
         });
         let mut out = String::new();
-        failure(&mut out, Status::from_raw(3), &document, Some(&schema));
+        failure(&mut out, StatusCode::from_raw(3), &document, Some(&schema));
         assert_eq!(
             out,
             "error: 1 setting needs attention. [invalid_settings, INVALID_SETTINGS (3)]\n\
@@ -177,7 +177,7 @@ mod tests {
             "done": [], "warnings": []
         });
         let mut out = String::new();
-        failure(&mut out, Status::from_raw(2), &document, None);
+        failure(&mut out, StatusCode::from_raw(2), &document, None);
         assert_eq!(
             out,
             "error: The settings are not valid JSON: EOF. [invalid_json, INVALID_JSON (2)]\n\

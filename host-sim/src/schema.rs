@@ -40,7 +40,7 @@ pub struct Field {
     /// A sentence of help.
     #[serde(default)]
     pub help: Option<String>,
-    /// `text`, `guid`, `choice`, `boolean`, `integer`, `url`, `pem`, `secret`, `path`, or a later type.
+    /// `text`, `guid`, `choice`, `integer`, `url`, `pem`, `path`, or a later type.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Whether a value is required while no condition says otherwise (it only counts while visible).
@@ -119,7 +119,7 @@ pub struct Condition {
     pub required: Option<bool>,
 }
 
-/// The test of a condition: another field's value equals one value or is one of several.
+/// The test of a condition: another field's value equals a value.
 #[derive(Debug, Clone, Deserialize)]
 pub struct When {
     /// The field tested.
@@ -127,9 +127,6 @@ pub struct When {
     /// The value it must equal.
     #[serde(default)]
     pub equals: Option<Value>,
-    /// The values it must be one of.
-    #[serde(rename = "in", default)]
-    pub one_of: Option<Vec<Value>>,
 }
 
 impl SettingsSchema {
@@ -185,13 +182,9 @@ impl SettingsSchema {
         let label = self.label_of(&when.field);
         let say =
             |value: &Value| tested.map_or_else(|| plain(value), |field| field.say_value(value));
-        match (&when.equals, &when.one_of) {
-            (Some(value), _) => format!("{label} is {}", say(value)),
-            (None, Some(values)) => {
-                let values: Vec<String> = values.iter().map(say).collect();
-                format!("{label} is one of {}", values.join(", "))
-            }
-            (None, None) => format!("{label} is set"),
+        match &when.equals {
+            Some(value) => format!("{label} is {}", say(value)),
+            None => format!("{label} is set"),
         }
     }
 }

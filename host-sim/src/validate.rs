@@ -5,9 +5,13 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use connector_abi::StatusCode;
 use serde_json::Value;
 
+use crate::describe::{schema_of, section};
 use crate::exit::{BAD_INPUT, Failure, OPERATION_FAILED};
+use crate::host::{describe, load, open};
+use crate::report::{failure, warnings};
 use crate::schema::SettingsSchema;
 
 /// Runs `host-sim validate`. Prints the verdict (or with `json` the raw result document); invalid settings
@@ -19,12 +23,11 @@ pub fn run(
     verbose: bool,
 ) -> Result<(), Failure> {
     let settings = read_settings(settings_path)?;
-    let plugin = crate::host::load(plugin_path)?;
-    let mut session = crate::host::open(&plugin, verbose)?;
+    let plugin = load(plugin_path)?;
+    let mut session = open(&plugin, verbose)?;
     // The schema names the fields; a plugin whose schema cannot be read still validates, with bare names.
-    let (data, _) = crate::host::describe(&mut session)?;
-    let schema = crate::describe::schema_of(&data)
-        .and_then(|schema| SettingsSchema::from_value(schema).ok());
+    let (data, _) = describe(&mut session)?;
+    let schema = schema_of(&data).and_then(|schema| SettingsSchema::from_value(schema).ok());
     let (status, document) = session.configure_text(&settings)?;
     drop(session);
     plugin.shutdown();
@@ -58,15 +61,11 @@ fn read_settings(path: &Path) -> Result<String, Failure> {
 }
 
 /// The verdict on a `configure` result, as a person reads it.
-pub fn verdict(
-    status: crate::status::Status,
-    document: &Value,
-    schema: Option<&SettingsSchema>,
-) -> String {
+pub fn verdict(status: StatusCode, document: &Value, schema: Option<&SettingsSchema>) -> String {
     let mut out = String::new();
     if status.is_ok() {
         let _ = writeln!(out, "settings are valid");
-        crate::report::warnings(&mut out, document);
+        warnings(&mut out, document);
         let data = document.get("data").unwrap_or(&Value::Null);
         let settings = data.get("settings").unwrap_or(data);
         if let Some(settings) = settings.as_object() {
@@ -126,13 +125,13 @@ pub fn verdict(
                 }
                 let mut member = serde_json::Map::new();
                 member.insert(key.clone(), value.clone());
-                crate::describe::section(&mut out, &Value::Object(member), 0, schema);
+                section(&mut out, &Value::Object(member), 0, schema);
             }
         }
     } else {
         let _ = writeln!(out, "settings are not valid");
-        crate::report::failure(&mut out, status, document, schema);
-        crate::report::warnings(&mut out, document);
+        failure(&mut out, status, document, schema);
+        warnings(&mut out, document);
     }
     out
 }
@@ -141,7 +140,7 @@ pub fn verdict(
 mod tests {
     use super::verdict;
     use crate::schema::SettingsSchema;
-    use crate::status::Status;
+    use connector_abi::StatusCode;
     use serde_json::json;
 
     fn schema() -> SettingsSchema {
@@ -162,7 +161,7 @@ mod tests {
                       "endpoints": { "api": "https://api.example.invalid", "region": "eu" } },
             "done": [], "warnings": [ { "code": "settings_migrated", "message": "Migrated from version 1." } ]
         });
-        let text = verdict(Status::from_raw(0), &document, Some(&schema()));
+        let text = verdict(StatusCode::from_raw(0), &document, Some(&schema()));
         assert_eq!(
             text,
             "settings are valid\n\
@@ -186,7 +185,7 @@ mod tests {
                                      "message": "Enter a name." } ] },
             "done": [], "warnings": []
         });
-        let text = verdict(Status::from_raw(3), &document, Some(&schema()));
+        let text = verdict(StatusCode::from_raw(3), &document, Some(&schema()));
         assert!(text.starts_with("settings are not valid\n"), "{text}");
         assert!(
             text.contains(

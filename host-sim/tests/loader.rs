@@ -5,8 +5,10 @@
 //! dropped the last handle would shut the plugin down under the others. Shutdown is tested in its own binary
 //! (`tests/shutdown.rs`).
 
+#[path = "../../tests/artifacts/mod.rs"]
+mod artifacts;
+
 use std::cell::RefCell;
-use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -14,26 +16,10 @@ use connector_abi::ConnectorStatus;
 use host_sim::plugin::{Plugin, Session};
 use serde_json::{Value, json};
 
-/// `target/<profile>/libm365_connector.so`, beside this test binary's `deps/` directory.
-fn plugin_path() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let path = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test binary lives in target/<profile>/deps")
-        .join("libm365_connector.so");
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo build --workspace` first (the README's test command does)",
-        path.display()
-    );
-    path
-}
-
 /// The plugin every test of this binary uses.
 fn plugin() -> &'static Plugin {
     static PLUGIN: OnceLock<Plugin> = OnceLock::new();
-    PLUGIN.get_or_init(|| Plugin::load(plugin_path()).expect("the built plugin loads"))
+    PLUGIN.get_or_init(|| Plugin::load(crate::artifacts::plugin()).expect("the built plugin loads"))
 }
 
 #[test]

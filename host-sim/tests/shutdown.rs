@@ -1,30 +1,17 @@
 //! Shutdown through host-sim's loader, in a test binary of its own: shutting a plugin down is process-wide.
 //! Needs the library built first (`cargo build --workspace`).
 
-use std::path::PathBuf;
+#[path = "../../tests/artifacts/mod.rs"]
+mod artifacts;
 
 use connector_abi::ConnectorStatus;
 use host_sim::plugin::{Plugin, Session, SessionError};
 
-fn plugin_path() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let path = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test binary lives in target/<profile>/deps")
-        .join("libm365_connector.so");
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo build --workspace` first (the README's test command does)",
-        path.display()
-    );
-    path
-}
-
 #[test]
 fn after_shutdown_every_handle_of_the_library_is_refused_a_session() {
-    let first = Plugin::load(plugin_path()).expect("the built plugin loads");
-    let second = Plugin::load(plugin_path()).expect("a second handle shares the library");
+    let first = Plugin::load(crate::artifacts::plugin()).expect("the built plugin loads");
+    let second =
+        Plugin::load(crate::artifacts::plugin()).expect("a second handle shares the library");
     {
         let (mut session, _) = Session::new(&second, None, |_| {}).unwrap();
         assert!(session.describe().unwrap().0.is_ok());

@@ -6,13 +6,20 @@ use std::ffi::{CStr, CString, c_char, c_void};
 use std::ptr;
 use std::sync::Mutex;
 
-use connector_abi::{ConnectorApi, ConnectorSession, ConnectorStatus};
+use connector_abi::{ConnectorApi, ConnectorSession, ConnectorStatus, StatusCode};
 use serde_json::Value;
 
 /// The plugin's function table.
 pub fn api() -> &'static ConnectorApi {
     // SAFETY: connector_entry returns a pointer to a static table that is never NULL.
     unsafe { &*m365_connector::ffi::connector_entry() }
+}
+
+/// The named status a call returned; a value ABI 1.0 does not name fails the test.
+pub fn named(status: StatusCode) -> ConnectorStatus {
+    status
+        .known()
+        .unwrap_or_else(|| panic!("the plugin returned {status}, which ABI 1.0 does not name"))
 }
 
 /// Takes a result document from the plugin: parses it and frees it.
@@ -97,7 +104,7 @@ impl Session {
         let mut result = ptr::null_mut();
         // SAFETY: a live session and a valid out-pointer.
         let status = unsafe { (api().describe)(self.handle, &mut result) };
-        (status, take_document(result))
+        (named(status), take_document(result))
     }
 
     /// Calls an operation with an input document (configure, authenticate, …).
@@ -111,7 +118,7 @@ impl Session {
         let mut result = ptr::null_mut();
         // SAFETY: a live session, an input that is NULL or NUL-terminated, a valid out-pointer.
         let status = unsafe { (operation_fn(operation))(self.handle, input, &mut result) };
-        (status, take_document(result))
+        (named(status), take_document(result))
     }
 
     /// The events received so far.

@@ -69,7 +69,11 @@ pub fn fast_options() -> String {
 pub fn signed_in(_tenant: &Tenant, settings: &str) -> crate::plugin_host::Session {
     let session = crate::plugin_host::Session::new(Some(&fast_options()));
     let (status, document) = session.call("authenticate", settings);
-    assert_eq!(status, connector_abi::ConnectorStatus::Ok, "sign-in failed: {document}");
+    assert_eq!(
+        status,
+        connector_abi::ConnectorStatus::Ok,
+        "sign-in failed: {document}"
+    );
     session
 }
 
@@ -88,7 +92,10 @@ pub fn writes(tenant: &Tenant) -> Vec<String> {
 
 /// POSTs a form to one of the tenant's endpoints over TLS and returns the status.
 pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let client = reqwest::Client::builder()
             .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])

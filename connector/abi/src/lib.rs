@@ -1,8 +1,9 @@
 //! The connector plugin C ABI, version 1: the `#[repr(C)]` contract shared by a connector plugin and the
 //! hosts that load it.
 //!
-//! This crate has no dependencies and no code beyond type definitions and constants, so that a host
-//! (host-sim, or any Rust program) can depend on it without depending on a connector. The C header
+//! This crate has no dependencies and no code beyond type definitions, constants and the one table of status
+//! names ([`ConnectorStatus::name`]), so that a host (host-sim, or any Rust program) can depend on it without
+//! depending on a connector. The C header
 //! `include/m365_connector.h` is generated from these definitions by cbindgen; C and C# hosts read the header,
 //! Rust hosts use this crate, and all three therefore see the same layout.
 //!
@@ -16,12 +17,16 @@
 //! 3. Create a session, call operations, free every returned document with `document_free`, free the
 //!    session, and call `shutdown` before unloading the library.
 //!
+//! Every function of the table returns a [`StatusCode`]: the `ConnectorStatus` of the header, read as a plain
+//! `u32` so that a value added by a later minor version is not undefined behaviour for a Rust host.
+//!
 //! Every operation that produces output writes a JSON result document to its `result_out` parameter, on
 //! success and on failure alike (see the README's "The C ABI" and `docs/abi.md` for the document formats).
 #![no_std]
 #![deny(missing_docs)]
 
 use core::ffi::{c_char, c_void};
+use core::mem::offset_of;
 
 /// The ABI major version this crate describes. A host refuses a plugin with any other major version.
 pub const CONNECTOR_ABI_VERSION_MAJOR: u16 = 1;
@@ -47,7 +52,9 @@ pub const fn abi_version_minor(packed: u32) -> u16 {
 }
 
 /// The status every ABI function returns. Values are fixed forever: a value is never renumbered or reused;
-/// a retired status stays listed as a comment. Hosts must treat an unknown value as [`ConnectorStatus::Internal`].
+/// a retired status stays listed as a comment. Hosts must treat a value they do not know (one added by a
+/// later minor version) as `Internal`. (Rust hosts receive a [`StatusCode`] and read it with
+/// [`StatusCode::get`].)
 ///
 /// The status says what kind of outcome happened; the result document says what exactly happened.
 #[repr(u32)]
@@ -96,6 +103,156 @@ pub enum ConnectorStatus {
     Panic = 99,
 }
 
+impl ConnectorStatus {
+    /// Every status of this ABI version, in the order of their values.
+    pub const ALL: [ConnectorStatus; 20] = [
+        ConnectorStatus::Ok,
+        ConnectorStatus::InvalidArgument,
+        ConnectorStatus::InvalidJson,
+        ConnectorStatus::InvalidSettings,
+        ConnectorStatus::Busy,
+        ConnectorStatus::Cancelled,
+        ConnectorStatus::NotAvailable,
+        ConnectorStatus::SignInRequired,
+        ConnectorStatus::SignInFailed,
+        ConnectorStatus::PermissionDenied,
+        ConnectorStatus::NotFound,
+        ConnectorStatus::Conflict,
+        ConnectorStatus::ConfirmationRequired,
+        ConnectorStatus::ServiceError,
+        ConnectorStatus::NetworkError,
+        ConnectorStatus::Timeout,
+        ConnectorStatus::TestFailed,
+        ConnectorStatus::ShutDown,
+        ConnectorStatus::Internal,
+        ConnectorStatus::Panic,
+    ];
+
+    /// The status's name: the header's constant without its `CONNECTOR_STATUS_` prefix (`INVALID_SETTINGS`),
+    /// as result documents write it in `status`. This is the one table of status names.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ConnectorStatus::Ok => "OK",
+            ConnectorStatus::InvalidArgument => "INVALID_ARGUMENT",
+            ConnectorStatus::InvalidJson => "INVALID_JSON",
+            ConnectorStatus::InvalidSettings => "INVALID_SETTINGS",
+            ConnectorStatus::Busy => "BUSY",
+            ConnectorStatus::Cancelled => "CANCELLED",
+            ConnectorStatus::NotAvailable => "NOT_AVAILABLE",
+            ConnectorStatus::SignInRequired => "SIGN_IN_REQUIRED",
+            ConnectorStatus::SignInFailed => "SIGN_IN_FAILED",
+            ConnectorStatus::PermissionDenied => "PERMISSION_DENIED",
+            ConnectorStatus::NotFound => "NOT_FOUND",
+            ConnectorStatus::Conflict => "CONFLICT",
+            ConnectorStatus::ConfirmationRequired => "CONFIRMATION_REQUIRED",
+            ConnectorStatus::ServiceError => "SERVICE_ERROR",
+            ConnectorStatus::NetworkError => "NETWORK_ERROR",
+            ConnectorStatus::Timeout => "TIMEOUT",
+            ConnectorStatus::TestFailed => "TEST_FAILED",
+            ConnectorStatus::ShutDown => "SHUT_DOWN",
+            ConnectorStatus::Internal => "INTERNAL",
+            ConnectorStatus::Panic => "PANIC",
+        }
+    }
+}
+
+/// A status value this ABI version does not name (see [`ConnectorStatus`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownStatus(pub u32);
+
+impl core::fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "unknown status {}", self.0)
+    }
+}
+
+impl TryFrom<u32> for ConnectorStatus {
+    type Error = UnknownStatus;
+
+    /// The named status of a value a host received, or [`UnknownStatus`].
+    fn try_from(value: u32) -> Result<Self, Self::Error> {
+        let mut index = 0;
+        while index < ConnectorStatus::ALL.len() {
+            if ConnectorStatus::ALL[index] as u32 == value {
+                return Ok(ConnectorStatus::ALL[index]);
+            }
+            index += 1;
+        }
+        Err(UnknownStatus(value))
+    }
+}
+
+/// What every function of the table returns: a status value as it crosses the boundary, `uint32_t`-sized.
+///
+/// In C and C# it is the `ConnectorStatus` type itself. In Rust it is kept apart from the
+/// [`ConnectorStatus`] enum because a plugin of a later minor version may return a value this crate does not
+/// name, and reading such a value into a Rust enum would be undefined behaviour; reading it into this type is
+/// not. [`StatusCode::get`] gives the status a host acts on.
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatusCode(u32);
+
+impl StatusCode {
+    /// The status code of a raw value.
+    pub const fn from_raw(value: u32) -> StatusCode {
+        StatusCode(value)
+    }
+
+    /// The value as it crossed the boundary.
+    pub const fn raw(self) -> u32 {
+        self.0
+    }
+
+    /// The named status, or `None` for a value this ABI version does not know.
+    pub fn known(self) -> Option<ConnectorStatus> {
+        ConnectorStatus::try_from(self.0).ok()
+    }
+
+    /// The status as a host must treat it: a value this ABI version does not know counts as
+    /// [`ConnectorStatus::Internal`].
+    pub fn get(self) -> ConnectorStatus {
+        self.known().unwrap_or(ConnectorStatus::Internal)
+    }
+
+    /// Whether the call succeeded.
+    pub const fn is_ok(self) -> bool {
+        self.0 == ConnectorStatus::Ok as u32
+    }
+
+    /// The status's name ([`ConnectorStatus::name`]), or `None` for a value this ABI version does not know.
+    pub fn name(self) -> Option<&'static str> {
+        self.known().map(ConnectorStatus::name)
+    }
+}
+
+impl From<ConnectorStatus> for StatusCode {
+    fn from(status: ConnectorStatus) -> StatusCode {
+        StatusCode(status as u32)
+    }
+}
+
+impl PartialEq<ConnectorStatus> for StatusCode {
+    fn eq(&self, other: &ConnectorStatus) -> bool {
+        self.0 == *other as u32
+    }
+}
+
+impl core::fmt::Display for StatusCode {
+    /// `INVALID_SETTINGS (3)`, or `unknown status 4242`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "{name} ({})", self.0),
+            None => write!(f, "{}", UnknownStatus(self.0)),
+        }
+    }
+}
+
+impl core::fmt::Debug for StatusCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(self, f)
+    }
+}
+
 /// An opaque connector session. Created by `session_new`, freed by `session_free`; never dereferenced by
 /// the host.
 #[repr(C)]
@@ -103,16 +260,20 @@ pub struct ConnectorSession {
     _private: [u8; 0],
 }
 
-/// The event callback a host passes to `session_new`.
+/// The event callback a host passes to `session_new` (NULL for none).
 ///
 /// `user_data` is the pointer the host passed to `session_new`, unchanged. `event_json` is a NUL-terminated
-/// UTF-8 JSON event document, borrowed for the duration of the callback only: copy it to keep it.
+/// UTF-8 JSON event document (docs/abi.md), borrowed for the duration of the callback only: copy it to keep
+/// it.
 ///
 /// Threading: the plugin invokes the callback only while an operation call on that session is running, on
 /// the thread that made that call, never after the call returned. The callback must not call back into the
 /// same session (that call would return `Busy`) and must not unwind (a C++ exception or a Rust panic must be
 /// caught inside the callback).
-pub type ConnectorEventFn = unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char);
+///
+/// The type is nullable (`Option` in Rust, a NULL pointer in C): `session_new` takes NULL for "no events".
+pub type ConnectorEventFn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char)>;
 
 /// `uint32_t connector_abi_version(void)`: the packed ABI version. Safe to call before anything else, from
 /// any thread.
@@ -125,11 +286,11 @@ pub type ConnectorEntryFn = unsafe extern "C" fn() -> *const ConnectorApi;
 /// `session_new(options_json, event_cb, user_data, session_out, result_out)`.
 pub type ConnectorSessionNewFn = unsafe extern "C" fn(
     options_json: *const c_char,
-    event_cb: Option<ConnectorEventFn>,
+    event_cb: ConnectorEventFn,
     user_data: *mut c_void,
     session_out: *mut *mut ConnectorSession,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus;
+) -> StatusCode;
 
 /// `session_free(session)`.
 pub type ConnectorSessionFreeFn = unsafe extern "C" fn(session: *mut ConnectorSession);
@@ -138,21 +299,20 @@ pub type ConnectorSessionFreeFn = unsafe extern "C" fn(session: *mut ConnectorSe
 pub type ConnectorQueryFn = unsafe extern "C" fn(
     session: *mut ConnectorSession,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus;
+) -> StatusCode;
 
 /// An operation with a JSON input document: `op(session, input_json, result_out)`.
 pub type ConnectorOperationFn = unsafe extern "C" fn(
     session: *mut ConnectorSession,
     input_json: *const c_char,
     result_out: *mut *mut c_char,
-) -> ConnectorStatus;
+) -> StatusCode;
 
 /// `cancel(session)`.
-pub type ConnectorCancelFn =
-    unsafe extern "C" fn(session: *mut ConnectorSession) -> ConnectorStatus;
+pub type ConnectorCancelFn = unsafe extern "C" fn(session: *mut ConnectorSession) -> StatusCode;
 
 /// `shutdown()`.
-pub type ConnectorShutdownFn = unsafe extern "C" fn() -> ConnectorStatus;
+pub type ConnectorShutdownFn = unsafe extern "C" fn() -> StatusCode;
 
 /// `document_free(document)`.
 pub type ConnectorDocumentFreeFn = unsafe extern "C" fn(document: *mut c_char);
@@ -180,7 +340,7 @@ pub struct ConnectorApi {
     /// `event_cb` may be NULL (no events). On `Ok`, `*session_out` holds a session the host must free with
     /// `session_free`; on failure `*session_out` is set to NULL. `session_out` must not be NULL.
     pub session_new: ConnectorSessionNewFn,
-    /// Frees a session and everything it holds (tokens are wiped). NULL is a no-op. The session must not be
+    /// Frees a session and everything it holds. NULL is a no-op. The session must not be
     /// in use by another thread; any running call must have returned.
     pub session_free: ConnectorSessionFreeFn,
     /// Describes the connector: identity, version, ABI version, settings schema, steps, and the roles and
@@ -211,3 +371,20 @@ pub struct ConnectorApi {
     /// Frees a document returned through a `result_out` parameter. NULL is a no-op.
     pub document_free: ConnectorDocumentFreeFn,
 }
+
+/// Every function of the ABI 1.0 table, by field name and byte offset, in table order: what a host checks
+/// for NULL after reading `struct_size`, without reading each field by hand.
+pub const CONNECTOR_API_FUNCTIONS: [(&str, usize); 12] = [
+    ("session_new", offset_of!(ConnectorApi, session_new)),
+    ("session_free", offset_of!(ConnectorApi, session_free)),
+    ("describe", offset_of!(ConnectorApi, describe)),
+    ("configure", offset_of!(ConnectorApi, configure)),
+    ("authenticate", offset_of!(ConnectorApi, authenticate)),
+    ("provision", offset_of!(ConnectorApi, provision)),
+    ("consent", offset_of!(ConnectorApi, consent)),
+    ("test", offset_of!(ConnectorApi, test)),
+    ("remove", offset_of!(ConnectorApi, remove)),
+    ("cancel", offset_of!(ConnectorApi, cancel)),
+    ("shutdown", offset_of!(ConnectorApi, shutdown)),
+    ("document_free", offset_of!(ConnectorApi, document_free)),
+];
