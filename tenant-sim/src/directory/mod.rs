@@ -9,6 +9,7 @@
 mod applications;
 mod grants;
 mod organization;
+pub mod permissions;
 pub(crate) mod seed;
 mod users;
 pub mod well_known;
@@ -127,6 +128,10 @@ pub struct DirectoryData {
     /// Owners of applications: application object id (lowercase) → principal object ids (users or service
     /// principals). Graph keeps owners as a relationship, not a property, so they live beside the JSON.
     pub owners: HashMap<String, Vec<String>>,
+    /// Scopes Microsoft's first-party clients are preauthorized for: client appId (lowercase) →
+    /// resource appId (lowercase) → scope values. Entra grants them without a consent prompt and
+    /// without any `oAuth2PermissionGrant` in the tenant.
+    pub preauthorized: HashMap<String, HashMap<String, Vec<String>>>,
     /// When seeding finished: objects created until then have always existed and never lag.
     pub seeded_at: tokio::time::Instant,
 }
@@ -147,6 +152,35 @@ impl DirectoryData {
         if !owners.iter().any(|o| o.eq_ignore_ascii_case(principal_id)) {
             owners.push(principal_id.to_ascii_lowercase());
         }
+    }
+
+    /// Preauthorizes the client `client_app_id` for `scopes` of the resource `resource_app_id`.
+    pub fn preauthorize<'a>(
+        &mut self,
+        client_app_id: &str,
+        resource_app_id: &str,
+        scopes: impl IntoIterator<Item = &'a str>,
+    ) {
+        let granted = self
+            .preauthorized
+            .entry(client_app_id.to_ascii_lowercase())
+            .or_default()
+            .entry(resource_app_id.to_ascii_lowercase())
+            .or_default();
+        for scope in scopes {
+            if !granted.iter().any(|g| g.eq_ignore_ascii_case(scope)) {
+                granted.push(scope.to_owned());
+            }
+        }
+    }
+
+    /// The scopes of `resource_app_id` the client `client_app_id` is preauthorized for.
+    pub fn preauthorized_scopes(&self, client_app_id: &str, resource_app_id: &str) -> Vec<String> {
+        self.preauthorized
+            .get(&client_app_id.to_ascii_lowercase())
+            .and_then(|resources| resources.get(&resource_app_id.to_ascii_lowercase()))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Whether `principal_id` owns the application `application_id`.
