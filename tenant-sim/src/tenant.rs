@@ -65,12 +65,11 @@ impl Tenant {
             initial_domain,
             urls,
             directory: Directory::new(data),
-            knobs: Knobs::new(options.knobs),
+            knobs: Arc::new(Knobs::new(options.knobs)),
             request_log: RequestLog::default(),
             signing_key,
             users,
             sessions: Default::default(),
-            rate_windows: Default::default(),
         });
         let tasks = crate::server::spawn(&state, listeners, tls.server_config);
         Ok(Tenant {

@@ -30,6 +30,7 @@ pub mod authz;
 pub mod batch;
 pub mod delegated_grants;
 pub mod error;
+pub(crate) mod faults;
 pub mod ids;
 pub mod me;
 pub mod odata;
