@@ -166,14 +166,9 @@ impl Knobs {
             .settings
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let index = settings
-            .faults
-            .iter()
-            .position(|rule| {
-                rule.remaining != Some(0)
-                    && eligible(rule.fault)
-                    && rule.matches(service, method, path)
-            })?;
+        let index = settings.faults.iter().position(|rule| {
+            rule.remaining != Some(0) && eligible(rule.fault) && rule.matches(service, method, path)
+        })?;
         let rule = &mut settings.faults[index];
         let fault = rule.fault;
         if let Some(remaining) = rule.remaining.as_mut() {

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod directory;
+pub mod edm_binary;
 pub mod entra;
 mod error;
 pub mod exchange;

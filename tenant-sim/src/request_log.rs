@@ -112,7 +112,11 @@ pub(crate) fn redact_query(query: &str) -> String {
     query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if SECRET_PARAMETERS.iter().any(|s| name.eq_ignore_ascii_case(s)) => {
+            Some((name, _))
+                if SECRET_PARAMETERS
+                    .iter()
+                    .any(|s| name.eq_ignore_ascii_case(s)) =>
+            {
                 format!("{name}=REDACTED")
             }
             _ => pair.to_owned(),

@@ -312,7 +312,9 @@ pub fn verify_access_token(
 
 /// Reads a JWT NumericDate: seconds since the Unix epoch, an integer or not (RFC 7519 §2,
 /// <https://www.rfc-editor.org/rfc/rfc7519#section-2>), as whole seconds (the fraction dropped).
-pub(crate) fn numeric_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+pub(crate) fn numeric_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<i64, D::Error> {
     let seconds = f64::deserialize(deserializer)?;
     whole_seconds(seconds).ok_or_else(|| serde::de::Error::custom("a NumericDate out of range"))
 }
@@ -363,7 +365,8 @@ mod tests {
 
     #[test]
     fn numeric_dates_may_be_fractional() {
-        let times: Times = serde_json::from_str(r#"{"exp": 1700000600.75, "nbf": 1700000000}"#).unwrap();
+        let times: Times =
+            serde_json::from_str(r#"{"exp": 1700000600.75, "nbf": 1700000000}"#).unwrap();
         assert_eq!((times.exp, times.nbf), (1_700_000_600, Some(1_700_000_000)));
         let times: Times = serde_json::from_str(r#"{"exp": 1700000600}"#).unwrap();
         assert_eq!(times.nbf, None);

@@ -261,7 +261,7 @@ impl DirectoryData {
             let der = entry
                 .get("key")
                 .and_then(Value::as_str)
-                .and_then(|key| STANDARD.decode(key).ok())
+                .and_then(crate::edm_binary::decode)
                 .ok_or_else(|| {
                     DirectoryError::Invalid(
                         "Invalid certificate: key value is invalid certificate".to_owned(),

@@ -3,9 +3,9 @@
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use crate::directory::ids;
 use crate::directory::users::guid;
 use crate::directory::{DirectoryData, DirectoryError, DirectoryObject, graph_timestamp, object};
-use crate::graph::ids;
 
 /// Who a delegated permission grant applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

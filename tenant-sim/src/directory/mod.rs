@@ -8,6 +8,7 @@
 
 mod applications;
 mod grants;
+pub mod ids;
 mod organization;
 pub mod permissions;
 pub(crate) mod seed;
@@ -220,9 +221,9 @@ impl Directory {
     }
 }
 
-/// A new random object id (a GUID, as [`crate::graph::ids::new_object_id`] makes them).
+/// A new random object id (a GUID, as [`crate::directory::ids::new_object_id`] makes them).
 pub fn new_object_id() -> String {
-    crate::graph::ids::new_object_id().to_string()
+    crate::directory::ids::new_object_id().to_string()
 }
 
 /// A timestamp as Graph writes them (`2025-02-13T10:17:06Z`).

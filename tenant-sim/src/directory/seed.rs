@@ -122,7 +122,14 @@ fn published_permissions(app_id: &str) -> (Vec<Value>, Vec<Value>) {
     let scopes = resource
         .delegated
         .iter()
-        .map(|scope| scope_json(&scope.id, &scope.value, scope.admin_consent, &scope.display_name))
+        .map(|scope| {
+            scope_json(
+                &scope.id,
+                &scope.value,
+                scope.admin_consent,
+                &scope.display_name,
+            )
+        })
         .collect();
     (roles, scopes)
 }

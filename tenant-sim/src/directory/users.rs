@@ -125,7 +125,7 @@ impl DirectoryData {
         let assignment = DirectoryObject::new(object([
             (
                 "id",
-                json!(crate::graph::ids::role_assignment_id(
+                json!(crate::directory::ids::role_assignment_id(
                     guid(&role_id),
                     guid(principal_id)
                 )),

@@ -10,10 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tokio::time::Instant;
 
-use crate::entra::error::{EntraError, found};
-use crate::entra::sessions::{AuthorizationCode, lock};
 use crate::entra::clients::lookup_client;
+use crate::entra::error::{EntraError, found};
 use crate::entra::form::form;
+use crate::entra::sessions::{AuthorizationCode, lock};
 use crate::entra::tenant_path::resolve_tenant;
 use crate::entra::{consent, scopes};
 use crate::state::TenantState;

@@ -17,11 +17,11 @@ use tokio::time::Instant;
 
 use crate::directory::ClientRegistration;
 use crate::entra::client_auth::{self, Presented};
-use crate::entra::error::EntraError;
-use crate::entra::sessions::{DeviceCode, DeviceCodeStatus, lock};
 use crate::entra::clients::lookup_client;
-use crate::entra::issue::{DelegatedIssue, asks_client_info, issue_delegated};
+use crate::entra::error::EntraError;
 use crate::entra::form::form;
+use crate::entra::issue::{DelegatedIssue, asks_client_info, issue_delegated};
+use crate::entra::sessions::{DeviceCode, DeviceCodeStatus, lock};
 use crate::entra::tenant_path::resolve_tenant;
 use crate::entra::{consent, scopes};
 use crate::knobs::DeviceCodeApproval;

@@ -148,7 +148,6 @@ pub(crate) fn issue_delegated(
     Ok(body)
 }
 
-
 /// The token answer's `scope`, as Entra writes it. For a `.default` request every scope is written
 /// with its resource (`https://management.core.windows.net//user_impersonation`) and the `.default`
 /// scope itself is added, as Entra's answers show

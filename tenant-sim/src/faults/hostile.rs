@@ -156,7 +156,10 @@ impl PaddedBody {
     /// The byte at `offset` of the body.
     fn byte_at(&self, offset: u64) -> u8 {
         let opening = OPENING.len() as u64;
-        let closing_start = self.length.saturating_sub(CLOSING.len() as u64).max(opening);
+        let closing_start = self
+            .length
+            .saturating_sub(CLOSING.len() as u64)
+            .max(opening);
         if offset < opening {
             OPENING[offset as usize]
         } else if offset >= closing_start {
@@ -245,10 +248,7 @@ mod tests {
             let value: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
             assert_eq!(value["value"].as_array().unwrap().len(), 1);
         }
-        let short = Body::new(PaddedBody {
-            length: 5,
-            sent: 0,
-        });
+        let short = Body::new(PaddedBody { length: 5, sent: 0 });
         let bytes = axum::body::to_bytes(short, usize::MAX).await.unwrap();
         assert_eq!(&bytes[..], b"{\"val");
     }

@@ -21,7 +21,11 @@ const THROTTLE_INFORMATION: HeaderName = HeaderName::from_static("x-ms-throttle-
 const RESOURCE_UNIT: HeaderName = HeaderName::from_static("x-ms-resource-unit");
 
 /// Graph's answer to `fault` for a request to the tenant `tenant_id`.
-pub(crate) fn fault_answer(tenant_id: &str, request: &FaultedRequest<'_>, fault: Fault) -> Response {
+pub(crate) fn fault_answer(
+    tenant_id: &str,
+    request: &FaultedRequest<'_>,
+    fault: Fault,
+) -> Response {
     let error = graph_error(fault);
     let ids = RequestIds::from_request_headers(request.headers);
     let mut response = error.to_response(&ids, OffsetDateTime::now_utc());

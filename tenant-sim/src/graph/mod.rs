@@ -12,7 +12,6 @@
 //! | [`schema`] | request bodies against Graph types | [`schema::parse_json_body`], then [`schema::validate`] with an [`schema::Intent`] |
 //! | [`odata`] | `$filter`, `$select`, `$top`, paging, `@odata.context` | [`odata::QueryOptions::parse`] with an [`odata::EntitySet`], then [`odata::QueryOptions::list_body`] / [`odata::QueryOptions::entity_body`], answered with [`odata::json_response`] or [`odata::no_content`] |
 //! | [`batch`] | `POST /$batch` | [`batch::BatchRequest::parse`], [`batch::run`] with a closure that sends each item through the router, [`batch::responses_body`] |
-//! | [`ids`] | object id shapes | ids for role assignments, grants and app role assignments (the directory makes them with it) |
 //! | [`request`] | one authenticated request | [`request::authenticate`] (401s, the [`authz::Caller`] with the user's active roles), then [`request::GraphRequest`]'s helpers: `authorize`, `validated_body`, `list_options`, `visible` (replication lag) |
 //!
 //! A typical write handler, in order: authenticate (done by the router), authorize, read and
@@ -31,7 +30,6 @@ pub mod batch;
 pub mod delegated_grants;
 pub mod error;
 pub(crate) mod faults;
-pub mod ids;
 pub mod me;
 pub mod odata;
 pub mod organization;
@@ -41,4 +39,5 @@ mod router;
 pub mod schema;
 pub mod service_principals;
 
+pub use crate::directory::ids;
 pub use crate::graph::router::router;
