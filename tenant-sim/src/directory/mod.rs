@@ -7,11 +7,14 @@
 //! keyed by the credential's `keyId`. Every object records when it was created, for replication lag.
 
 mod applications;
+mod clients;
+mod credentials;
 mod grants;
 pub mod ids;
 mod organization;
 pub mod permissions;
 pub(crate) mod seed;
+mod service_principals;
 mod users;
 pub mod well_known;
 
@@ -22,7 +25,8 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-pub use crate::directory::applications::{ClientCertificate, ClientRegistration, SecretCheck};
+pub use crate::directory::clients::ClientRegistration;
+pub use crate::directory::credentials::{ClientCertificate, SecretCheck};
 pub use crate::directory::grants::ConsentType;
 pub use crate::directory::seed::{SeedOptions, SeededUser, SeededUsers};
 

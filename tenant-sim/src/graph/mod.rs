@@ -24,20 +24,31 @@
 //! reported publicly (with the URL), or, where no source gave Graph's wording, a message of ours
 //! marked as such.
 
+pub mod app_role_assignments;
+pub mod application_credentials;
 pub mod applications;
 pub mod authz;
 pub mod batch;
+mod batch_endpoint;
 pub mod delegated_grants;
+pub mod directory_objects;
+pub mod directory_roles;
+mod dispatch;
+pub mod domains;
 pub mod error;
 pub(crate) mod faults;
 pub mod me;
+pub mod model;
 pub mod odata;
 pub mod organization;
+pub mod owners;
+mod paths;
 pub mod request;
 pub mod role_management;
 mod router;
 pub mod schema;
 pub mod service_principals;
+pub mod users;
 
 pub use crate::directory::ids;
 pub use crate::graph::router::router;

@@ -47,6 +47,18 @@ pub struct EntitySet {
     pub filterable: &'static [FilterProperty],
 }
 
+/// The navigation properties tenant-sim expands on `type_name` (`$expand`): the owners of an
+/// application or service principal, the principal and role definition of a role assignment
+/// (<https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments>, example with
+/// `$expand=principal`).
+pub fn expandable(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "application" | "servicePrincipal" => &["owners"],
+        "unifiedRoleAssignment" => &["principal", "roleDefinition"],
+        _ => &[],
+    }
+}
+
 impl EntitySet {
     pub(crate) fn filter_property(&self, name: &str) -> Option<&FilterProperty> {
         self.filterable

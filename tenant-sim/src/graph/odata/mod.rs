@@ -22,7 +22,7 @@ mod response;
 pub use crate::graph::odata::entity_sets::{
     APP_ROLE_ASSIGNMENTS, APPLICATIONS, EntitySet, FilterProperty, MEMBER_OF,
     OAUTH2_PERMISSION_GRANTS, ORGANIZATION, ROLE_ASSIGNMENT_SCHEDULE_INSTANCES, ROLE_ASSIGNMENTS,
-    ROLE_DEFINITIONS, ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, SERVICE_PRINCIPALS,
+    ROLE_DEFINITIONS, ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, SERVICE_PRINCIPALS, expandable,
 };
 pub use crate::graph::odata::filter::{Filter, Literal, parse_filter};
 pub use crate::graph::odata::query_options::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryOptions};

@@ -7,7 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::graph::error::GraphError;
-use crate::graph::odata::entity_sets::EntitySet;
+use crate::graph::model;
+use crate::graph::odata::entity_sets::{EntitySet, expandable};
 use crate::graph::odata::filter::{Filter, parse_filter};
 use crate::graph::odata::response::{GRAPH_V1_ROOT, collection_context, entity_context};
 use crate::graph::schema;
@@ -32,6 +33,8 @@ pub struct QueryOptions {
     pub advanced: bool,
     /// Items to skip, from `$skiptoken`.
     pub skip: usize,
+    /// `$expand`: the navigation properties to expand, as named.
+    pub expand: Vec<String>,
     /// The options other than `$skiptoken`, decoded, in order (to build `@odata.nextLink`).
     passthrough: Vec<(String, String)>,
 }
@@ -66,6 +69,7 @@ impl QueryOptions {
                     options.skip = decode_skip_token(value)?;
                     continue;
                 }
+                "$expand" => options.expand = parse_expand(value, set.type_name)?,
                 "$search" if !eventual => {
                     return Err(GraphError::unsupported_query(
                         "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
@@ -76,11 +80,11 @@ impl QueryOptions {
                         "'$skip' is not supported by the service.",
                     ));
                 }
-                "$search" | "$orderby" | "$expand" => {
-                    // Real Graph supports these in places; the connector never sends them, so the
-                    // simulator says plainly that it does not.
-                    return Err(GraphError::unsupported_query(format!(
-                        "The query option '{name}' is not simulated by tenant-sim."
+                "$search" | "$orderby" => {
+                    // Real Graph supports these on directory objects; the connector never sends them,
+                    // so the simulator says plainly that it does not.
+                    return Err(GraphError::not_simulated(&format!(
+                        "the query option '{name}'"
                     )));
                 }
                 other if other.starts_with('$') => {
@@ -99,7 +103,7 @@ impl QueryOptions {
         Ok(options)
     }
 
-    /// Parses a single-object request's query string: only `$select` applies.
+    /// Parses a single-object request's query string: `$select` and `$expand` apply.
     pub fn parse_single(raw_query: Option<&str>, type_name: &str) -> Result<Self, GraphError> {
         let mut options = QueryOptions::default();
         let pairs: Vec<(String, String)> = raw_query
@@ -112,6 +116,8 @@ impl QueryOptions {
         for (name, value) in pairs {
             if name.eq_ignore_ascii_case("$select") {
                 options.select = Some(parse_select(&value, type_name)?);
+            } else if name.eq_ignore_ascii_case("$expand") {
+                options.expand = parse_expand(&value, type_name)?;
             } else if name.starts_with('$') {
                 return Err(GraphError::invalid_request(format!(
                     "The query parameter '{name}' is not supported."
@@ -119,6 +125,11 @@ impl QueryOptions {
             }
         }
         Ok(options)
+    }
+
+    /// Whether `$expand` names the navigation property `name`.
+    pub fn expands(&self, name: &str) -> bool {
+        self.expand.iter().any(|expanded| expanded == name)
     }
 
     /// The page size this request asks for.
@@ -134,7 +145,9 @@ impl QueryOptions {
         };
         let projected: Map<String, Value> = map
             .iter()
-            .filter(|(key, _)| select.iter().any(|name| name == *key))
+            .filter(|(key, _)| {
+                select.iter().any(|name| name == *key) || self.expand.iter().any(|e| e == *key)
+            })
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
         Value::Object(projected)
@@ -177,14 +190,7 @@ impl QueryOptions {
         request_path: &str,
         context_path: &str,
     ) -> Value {
-        let matching: Vec<Value> = items
-            .into_iter()
-            .filter(|item| {
-                self.filter
-                    .as_ref()
-                    .is_none_or(|filter| filter.matches(item))
-            })
-            .collect();
+        let matching = self.filtered(items);
         let total = matching.len();
         let page_size = self.page_size();
         let page: Vec<Value> = matching
@@ -214,6 +220,18 @@ impl QueryOptions {
         }
         body.insert("value".into(), Value::Array(page));
         Value::Object(body)
+    }
+
+    /// The items `$filter` keeps.
+    pub fn filtered(&self, items: Vec<Value>) -> Vec<Value> {
+        items
+            .into_iter()
+            .filter(|item| {
+                self.filter
+                    .as_ref()
+                    .is_none_or(|filter| filter.matches(item))
+            })
+            .collect()
     }
 
     /// Graph's body for one object: projected by `$select`, with `@odata.context` first.
@@ -287,6 +305,37 @@ fn parse_count(value: &str) -> Result<bool, GraphError> {
             "'{value}' is not a valid count option."
         ))),
     }
+}
+
+/// `$expand`: a comma list of navigation properties. Those tenant-sim expands on `type_name` pass; a
+/// navigation Graph has but tenant-sim does not expand is answered as not simulated; anything else is
+/// refused as Graph's OData parser refuses it.
+fn parse_expand(value: &str, type_name: &str) -> Result<Vec<String>, GraphError> {
+    let mut names = Vec::new();
+    for item in value.split(',').map(str::trim) {
+        let name = item.split('(').next().unwrap_or(item).trim();
+        if name.is_empty() {
+            return Err(GraphError::invalid_request(format!(
+                "Parsing OData Select and Expand failed: Term '{value}' is not valid in a $select or $expand expression."
+            )));
+        }
+        let simulated = expandable(type_name).contains(&name);
+        if simulated && name == item {
+            if !names.iter().any(|known: &String| known == name) {
+                names.push(name.to_owned());
+            }
+            continue;
+        }
+        if simulated || model::navigation_target(type_name, name).is_some() {
+            return Err(GraphError::not_simulated(&format!(
+                "$expand={item} on {type_name}"
+            )));
+        }
+        return Err(GraphError::invalid_request(format!(
+            "Parsing OData Select and Expand failed: Could not find a property named '{name}' on type 'microsoft.graph.{type_name}'."
+        )));
+    }
+    Ok(names)
 }
 
 /// `$select`: a comma list of property names, checked against the schema when the type is in it.

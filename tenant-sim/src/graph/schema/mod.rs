@@ -55,4 +55,10 @@ pub mod types {
     pub const UNIFIED_ROLE_ASSIGNMENT: &str = "unifiedRoleAssignment";
     /// The `addPassword` action's parameters.
     pub const ADD_PASSWORD: &str = "addPassword";
+    /// The `addKey` action's parameters.
+    pub const ADD_KEY: &str = "addKey";
+    /// The `removeKey` action's parameters.
+    pub const REMOVE_KEY: &str = "removeKey";
+    /// The `removePassword` action's parameters.
+    pub const REMOVE_PASSWORD: &str = "removePassword";
 }

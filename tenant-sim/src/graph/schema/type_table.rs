@@ -333,6 +333,46 @@ const ADD_PASSWORD: GraphType = GraphType {
     bindable: &[],
 };
 
+/// The parameters of `POST /applications/{id}/addKey`
+/// (<https://learn.microsoft.com/graph/api/application-addkey>).
+const ADD_KEY: GraphType = GraphType {
+    name: "addKey",
+    kind: TypeKind::Action,
+    open: false,
+    properties: &[
+        Property::new("keyCredential", Complex("keyCredential")).not_null(),
+        Property::new("passwordCredential", Complex("passwordCredential")),
+        Property::new("proof", Str).not_null(),
+    ],
+    required: &["keyCredential", "proof"],
+    bindable: &[],
+};
+
+/// The parameters of `POST /applications/{id}/removeKey`
+/// (<https://learn.microsoft.com/graph/api/application-removekey>).
+const REMOVE_KEY: GraphType = GraphType {
+    name: "removeKey",
+    kind: TypeKind::Action,
+    open: false,
+    properties: &[
+        Property::new("keyId", Guid).not_null(),
+        Property::new("proof", Str).not_null(),
+    ],
+    required: &["keyId", "proof"],
+    bindable: &[],
+};
+
+/// The parameters of `POST /applications/{id}/removePassword`
+/// (<https://learn.microsoft.com/graph/api/application-removepassword>).
+const REMOVE_PASSWORD: GraphType = GraphType {
+    name: "removePassword",
+    kind: TypeKind::Action,
+    open: false,
+    properties: &[Property::new("keyId", Guid).not_null()],
+    required: &["keyId"],
+    bindable: &[],
+};
+
 /// Every type in the table.
 const TYPES: &[GraphType] = &[
     APPLICATION,
@@ -351,6 +391,9 @@ const TYPES: &[GraphType] = &[
     OAUTH2_PERMISSION_GRANT,
     UNIFIED_ROLE_ASSIGNMENT,
     ADD_PASSWORD,
+    ADD_KEY,
+    REMOVE_KEY,
+    REMOVE_PASSWORD,
 ];
 
 /// The table entry for `name` (without the `microsoft.graph.` namespace; case-sensitive, as in the model).

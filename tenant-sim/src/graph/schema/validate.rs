@@ -121,8 +121,7 @@ fn validate_object(
     }
     let required_applies = match graph_type.kind {
         TypeKind::Entity => intent == Intent::Create,
-        TypeKind::Complex => true,
-        TypeKind::Action => false,
+        TypeKind::Complex | TypeKind::Action => true,
     };
     if required_applies {
         for name in graph_type.required {
