@@ -449,7 +449,8 @@ async fn app_only_callers_grant_with_app_role_assignment_and_application_read() 
     let body = json!({"principalId": client, "resourceId": exo, "appRoleId": MANAGE_AS_APP});
     let path = format!("/servicePrincipals/{exo}/appRoleAssignedTo");
 
-    // AppRoleAssignment.ReadWrite.All alone is not enough (reference §10 note a).
+    // AppRoleAssignment.ReadWrite.All alone is not enough
+    // (https://github.com/microsoftgraph/microsoft-graph-docs/issues/11378).
     let (alone, secret) = graph::app_with_graph_roles(
         &tenant,
         "assigner alone",

@@ -1,4 +1,4 @@
-//! Microsoft Graph v1.0 as tenant-sim serves it (issue #4).
+//! Microsoft Graph v1.0 as tenant-sim serves it.
 //!
 //! [`router`] serves `/v1.0/…`: [`request`] authenticates each call and carries it to the handlers
 //! ([`applications`], [`service_principals`] with app role assignments, [`delegated_grants`],
@@ -8,7 +8,7 @@
 //! | module | concept | what a handler takes from it |
 //! |---|---|---|
 //! | [`error`] | Graph's error envelope | return `Result<_, GraphError>`; mount [`error::request_ids_middleware`] so every response carries `request-id`/`client-request-id` and `innerError` |
-//! | [`authz`] | who may call what (reference §10) | build an [`authz::Caller`] from the token, call [`authz::authorize`] with the [`authz::Operation`] |
+//! | [`authz`] | who may call what (`docs/microsoft-services.md`, "Who may do what") | build an [`authz::Caller`] from the token, call [`authz::authorize`] with the [`authz::Operation`] |
 //! | [`schema`] | request bodies against Graph types | [`schema::parse_json_body`], then [`schema::validate`] with an [`schema::Intent`] |
 //! | [`odata`] | `$filter`, `$select`, `$top`, paging, `@odata.context` | [`odata::QueryOptions::parse`] with an [`odata::EntitySet`], then [`odata::QueryOptions::list_body`] / [`odata::QueryOptions::entity_body`], answered with [`odata::json_response`] or [`odata::no_content`] |
 //! | [`batch`] | `POST /$batch` | [`batch::BatchRequest::parse`], [`batch::run`] with a closure that sends each item through the router, [`batch::responses_body`] |
