@@ -4,9 +4,10 @@
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
-use crate::directory::{
-    DirectoryData, DirectoryError, DirectoryObject, graph_timestamp, new_object_id, object,
-};
+use crate::directory::data::DirectoryData;
+use crate::directory::error::DirectoryError;
+use crate::directory::object::{DirectoryObject, new_object_id, object};
+use crate::directory::timestamps::graph_timestamp;
 
 impl DirectoryData {
     /// Fills in the properties Graph gives a new application and stores it. `json` holds what the

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::directory::DirectoryData;
+use crate::directory::data::DirectoryData;
 use crate::directory::well_known::MICROSOFT_SERVICES_TENANT_ID;
 
 /// What the sign-in service needs to know about a client application.

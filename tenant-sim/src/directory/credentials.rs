@@ -7,46 +7,11 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
-use crate::directory::{
-    DirectoryData, DirectoryError, graph_timestamp, new_object_id, object, parse_graph_timestamp,
-};
-
-/// The outcome of checking a client secret against an application's password credentials.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecretCheck {
-    /// The secret matches a current password credential.
-    Valid,
-    /// The secret matches a credential whose `endDateTime` has passed.
-    Expired,
-    /// The secret matches no credential of the application.
-    Invalid,
-}
-
-/// A certificate credential of an application, with its DER for verification.
-#[derive(Clone)]
-pub struct ClientCertificate {
-    /// The credential's `keyId`.
-    pub key_id: String,
-    /// The certificate, DER.
-    pub der: Vec<u8>,
-    /// SHA-1 of the DER (the classic thumbprint, `x5t`).
-    pub sha1: Vec<u8>,
-    /// SHA-256 of the DER (`x5t#S256`).
-    pub sha256: Vec<u8>,
-    /// Start of validity per the credential.
-    pub start: Option<OffsetDateTime>,
-    /// End of validity per the credential.
-    pub end: Option<OffsetDateTime>,
-}
-
-impl std::fmt::Debug for ClientCertificate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientCertificate")
-            .field("key_id", &self.key_id)
-            .field("end", &self.end)
-            .finish_non_exhaustive()
-    }
-}
+use crate::directory::client_credentials::{ClientCertificate, SecretCheck};
+use crate::directory::data::DirectoryData;
+use crate::directory::error::DirectoryError;
+use crate::directory::object::{new_object_id, object};
+use crate::directory::timestamps::{graph_timestamp, parse_graph_timestamp};
 
 /// Generates a client secret shaped like Entra's (40 characters, `~` at position 3).
 fn new_secret_text() -> String {

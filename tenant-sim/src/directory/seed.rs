@@ -5,7 +5,10 @@
 
 use serde_json::{Value, json};
 
-use crate::directory::grants::ConsentType;
+use crate::directory::consent_type::ConsentType;
+use crate::directory::data::{CredentialStore, DirectoryData};
+use crate::directory::error::DirectoryError;
+use crate::directory::object::object;
 use crate::directory::organization::organization;
 use crate::directory::permissions::published;
 use crate::directory::users::built_in_role_definitions;
@@ -17,7 +20,6 @@ use crate::directory::well_known::{
     GRAPH_COMMAND_LINE_TOOLS_APP_ID, MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_RESOURCE,
     MICROSOFT_SERVICES_TENANT_ID, OIDC_SCOPES, PRIVILEGED_ROLE_ADMINISTRATOR, built_in_role,
 };
-use crate::directory::{CredentialStore, DirectoryData, DirectoryError, object};
 
 /// What to seed.
 #[derive(Clone, Debug)]

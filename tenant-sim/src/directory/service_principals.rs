@@ -5,9 +5,10 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::directory::applications::merge_patch;
-use crate::directory::{
-    DirectoryData, DirectoryError, DirectoryObject, graph_timestamp, new_object_id, object,
-};
+use crate::directory::data::DirectoryData;
+use crate::directory::error::DirectoryError;
+use crate::directory::object::{DirectoryObject, new_object_id, object};
+use crate::directory::timestamps::graph_timestamp;
 
 impl DirectoryData {
     /// Applies a `PATCH` body to a service principal (see [`Self::patch_application`]).
