@@ -34,7 +34,7 @@ use crate::directory::well_known::{
     EXCHANGE_ONLINE_RESOURCE, EXCHANGE_RECIPIENT_ADMINISTRATOR, GLOBAL_ADMINISTRATOR,
     GLOBAL_READER, HELPDESK_ADMINISTRATOR, SECURITY_ADMINISTRATOR, SECURITY_READER,
 };
-use crate::faults::Fault;
+use crate::faults::rules::Fault;
 use crate::state::TenantState;
 use crate::tokens::{AccessClaims, TokenError};
 
@@ -174,7 +174,7 @@ pub(crate) fn fault_response(fault: Fault) -> Response {
             ),
             retry_after_secs,
         ),
-        Fault::GatewayTimeout | Fault::DropConnection => (
+        _ => (
             ExchangeError::new(
                 StatusCode::GATEWAY_TIMEOUT,
                 "GatewayTimeout",

@@ -3,8 +3,8 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::faults::{Fault, FaultRule, RateLimit};
-use crate::request_log::Service;
+use crate::faults::rules::{Fault, FaultRule, RateLimit};
+use crate::service::Service;
 
 /// What the simulated user does with a device code they were shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +30,38 @@ pub enum ConsentAnswer {
     AcceptForOrganization,
     /// Cancel the prompt (AADSTS65004).
     Decline,
+}
+
+/// A user sign-in the token endpoint refuses, with the error Entra answers when a policy stands in
+/// the way (<https://learn.microsoft.com/entra/identity-platform/reference-error-codes>). Set
+/// [`KnobSettings::sign_in_refusal`] to one to make every delegated token request (authorization code,
+/// refresh token, device code once approved) fail with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// AADSTS50076: multi-factor authentication is required (`invalid_grant`, suberror `basic_action`).
+    MfaRequired,
+    /// AADSTS50079: the user must register for multi-factor authentication (`interaction_required`,
+    /// suberror `basic_action`).
+    MfaRegistrationRequired,
+    /// AADSTS53003: Conditional Access blocks the sign-in (`invalid_grant`, suberror `message_only`).
+    BlockedByConditionalAccess,
+    /// AADSTS530003: the device must be managed (`invalid_grant`).
+    ManagedDeviceRequired,
+    /// AADSTS50158: an external security challenge was not satisfied (`interaction_required`).
+    ExternalChallengeRequired,
+}
+
+impl SignInRefusal {
+    /// The AADSTS number.
+    pub fn code(self) -> u32 {
+        match self {
+            SignInRefusal::MfaRequired => 50076,
+            SignInRefusal::MfaRegistrationRequired => 50079,
+            SignInRefusal::BlockedByConditionalAccess => 53003,
+            SignInRefusal::ManagedDeviceRequired => 530003,
+            SignInRefusal::ExternalChallengeRequired => 50158,
+        }
+    }
 }
 
 /// The knob values. Change them through [`Knobs::update`].
@@ -64,6 +96,10 @@ pub struct KnobSettings {
     pub faults: Vec<FaultRule>,
     /// Throttling by rate, per service (see [`RateLimit`]).
     pub rate_limits: Vec<RateLimit>,
+    /// Refuse every user sign-in at the token endpoint with this Entra error (`None`: sign-ins pass).
+    /// Errors that depend on the directory (consent, unknown tenant) are not knobs: they follow from
+    /// its state.
+    pub sign_in_refusal: Option<SignInRefusal>,
 }
 
 impl Default for KnobSettings {
@@ -81,6 +117,7 @@ impl Default for KnobSettings {
             replication_lag: Duration::ZERO,
             faults: Vec::new(),
             rate_limits: Vec::new(),
+            sign_in_refusal: None,
         }
     }
 }
@@ -116,17 +153,22 @@ impl Knobs {
         change(&mut settings);
     }
 
-    /// The fault of the first rule matching a request, using up one of its `remaining` requests (and
-    /// removing the rule when none are left).
-    pub(crate) fn take_fault(&self, service: Service, method: &str, path: &str) -> Option<Fault> {
+    /// The fault of the first rule matching a request whose fault is `eligible`, using up one of its
+    /// `remaining` requests (and removing the rule when none are left).
+    pub(crate) fn take_fault(
+        &self,
+        service: Service,
+        method: &str,
+        path: &str,
+        eligible: impl Fn(Fault) -> bool,
+    ) -> Option<Fault> {
         let mut settings = self
             .settings
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let index = settings
-            .faults
-            .iter()
-            .position(|rule| rule.remaining != Some(0) && rule.matches(service, method, path))?;
+        let index = settings.faults.iter().position(|rule| {
+            rule.remaining != Some(0) && eligible(rule.fault) && rule.matches(service, method, path)
+        })?;
         let rule = &mut settings.faults[index];
         let fault = rule.fault;
         if let Some(remaining) = rule.remaining.as_mut() {

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod directory;
+pub mod edm_binary;
 pub mod entra;
 mod error;
 pub mod exchange;
@@ -15,6 +16,7 @@ pub mod graph;
 pub mod knobs;
 pub mod request_log;
 mod server;
+pub mod service;
 pub mod state;
 mod tenant;
 mod tls;
@@ -23,8 +25,9 @@ pub mod tokens;
 pub use crate::directory::{SeedOptions, SeededUser, SeededUsers};
 pub use crate::error::StartError;
 pub use crate::faults::{Fault, FaultRule, RateLimit};
-pub use crate::knobs::{ConsentAnswer, DeviceCodeApproval, KnobSettings, Knobs};
-pub use crate::request_log::{RequestLog, RequestLogEntry, Service};
+pub use crate::knobs::{ConsentAnswer, DeviceCodeApproval, KnobSettings, Knobs, SignInRefusal};
+pub use crate::request_log::{RequestLog, RequestLogEntry};
+pub use crate::service::Service;
 pub use crate::state::{ServiceUrls, TenantState};
 pub use crate::tenant::{ObjectCounts, Tenant, TenantOptions};
 pub use crate::tokens::{AccessClaims, IdClaims, TokenError};

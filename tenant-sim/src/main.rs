@@ -41,6 +41,10 @@ enum Command {
         /// The device-code polling interval in seconds.
         #[arg(long, default_value_t = 5)]
         device_code_interval: u64,
+        /// Append every request, as it completes, to this file as one JSON line (service, method,
+        /// path, query, status, times, connection, batch id; never a header value or a body).
+        #[arg(long)]
+        request_log: Option<PathBuf>,
     },
 }
 
@@ -54,6 +58,7 @@ async fn main() -> ExitCode {
         latency_ms,
         replication_lag_ms,
         device_code_interval,
+        request_log,
     } = Cli::parse().command;
     let options = TenantOptions {
         seed: SeedOptions {
@@ -76,6 +81,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &request_log
+        && let Err(error) = tenant.request_log().append_to(path)
+    {
+        eprintln!(
+            "tenant-sim: could not open the request log {}: {error}",
+            path.display()
+        );
+        return ExitCode::FAILURE;
+    }
     let ca_path = ca_file.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("tenant-sim-{}-ca.pem", std::process::id()))
     });
@@ -93,6 +107,9 @@ async fn main() -> ExitCode {
     let _ = writeln!(out, "ca-file: {}", ca_path.display());
     let _ = writeln!(out, "tenant-id: {}", tenant.tenant_id());
     let _ = writeln!(out, "initial-domain: {}", tenant.initial_domain());
+    if let Some(path) = &request_log {
+        let _ = writeln!(out, "request-log: {}", path.display());
+    }
     let _ = writeln!(out, "users:");
     for user in tenant.users().all() {
         let mut roles: Vec<String> = user.active_roles.clone();

@@ -1,8 +1,9 @@
 //! The shared state of a running tenant, handed to every service's router.
 
+use std::sync::Arc;
+
 use crate::directory::{Directory, SeededUsers};
 use crate::entra::sessions::Sessions;
-use crate::faults::RateWindows;
 use crate::knobs::Knobs;
 use crate::request_log::RequestLog;
 use crate::tokens::{AccessClaims, SigningKey, TokenError};
@@ -30,8 +31,8 @@ pub struct TenantState {
     pub urls: ServiceUrls,
     /// The directory.
     pub directory: Directory,
-    /// The knobs.
-    pub knobs: Knobs,
+    /// The knobs (shared with the services' fault layers).
+    pub knobs: Arc<Knobs>,
     /// The request log of all services.
     pub request_log: RequestLog,
     /// The token-signing key.
@@ -40,8 +41,6 @@ pub struct TenantState {
     pub users: SeededUsers,
     /// Device codes, authorization codes and refresh tokens in flight.
     pub(crate) sessions: Sessions,
-    /// The fixed windows of the `rate_limits` knob.
-    pub(crate) rate_windows: RateWindows,
 }
 
 impl TenantState {

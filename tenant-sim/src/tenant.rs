@@ -65,12 +65,11 @@ impl Tenant {
             initial_domain,
             urls,
             directory: Directory::new(data),
-            knobs: Knobs::new(options.knobs),
+            knobs: Arc::new(Knobs::new(options.knobs)),
             request_log: RequestLog::default(),
             signing_key,
             users,
             sessions: Default::default(),
-            rate_windows: Default::default(),
         });
         let tasks = crate::server::spawn(&state, listeners, tls.server_config);
         Ok(Tenant {
@@ -105,14 +104,17 @@ impl Tenant {
                             let _ = ready_tx
                                 .send(Ok((Arc::clone(&tenant.state), tenant.ca_pem.clone())));
                             let _ = stop_rx.await;
-                            drop(tenant);
+                            tenant.stop().await;
                         }
                         Err(error) => {
                             let _ = ready_tx.send(Err(error));
                         }
                     }
                 });
-                runtime.shutdown_background();
+                // Dropping the runtime (not `shutdown_background`) waits until its worker threads
+                // have dropped every task, and with them every connection: when this thread ends,
+                // nothing of the tenant is left open.
+                drop(runtime);
             })
             .map_err(|e| StartError::Runtime(e.to_string()))?;
         match ready_rx.recv() {
@@ -133,6 +135,22 @@ impl Tenant {
                 Err(StartError::Runtime(
                     "the runtime thread exited before the tenant started".to_owned(),
                 ))
+            }
+        }
+    }
+
+    /// Stops every listener and waits until they are closed (dropping a tenant started with
+    /// [`Tenant::start`] aborts them without waiting; their sockets close at the runtime's next poll).
+    pub async fn stop(mut self) {
+        if let Runner::Tasks(tasks) = &mut self.runner {
+            let tasks: Vec<JoinHandle<()>> = std::mem::take(tasks);
+            for task in &tasks {
+                task.abort();
+            }
+            for task in tasks {
+                // An aborted task's handle resolves once the task (its listener and connections with
+                // it) has been dropped.
+                let _ = task.await;
             }
         }
     }

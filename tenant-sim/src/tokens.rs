@@ -22,11 +22,14 @@ pub struct AccessClaims {
     pub aud: String,
     /// `https://sts.windows.net/{tid}/`.
     pub iss: String,
-    /// Issued at (Unix seconds).
+    /// Issued at (Unix seconds; read with any fraction dropped).
+    #[serde(deserialize_with = "numeric_date")]
     pub iat: i64,
-    /// Not before (Unix seconds).
+    /// Not before (Unix seconds; read with any fraction dropped).
+    #[serde(deserialize_with = "numeric_date")]
     pub nbf: i64,
-    /// Expires (Unix seconds).
+    /// Expires (Unix seconds; read with any fraction dropped).
+    #[serde(deserialize_with = "numeric_date")]
     pub exp: i64,
     /// The client's application id.
     pub appid: String,
@@ -105,10 +108,13 @@ pub struct IdClaims {
     /// `{authority}/{tid}/v2.0`.
     pub iss: String,
     /// Issued at.
+    #[serde(deserialize_with = "numeric_date")]
     pub iat: i64,
     /// Not before.
+    #[serde(deserialize_with = "numeric_date")]
     pub nbf: i64,
     /// Expires.
+    #[serde(deserialize_with = "numeric_date")]
     pub exp: i64,
     /// The tenant id.
     pub tid: String,
@@ -274,20 +280,27 @@ pub fn verify_access_token(
     if header.kid.as_deref().is_some_and(|kid| kid != key.kid) {
         return Err(TokenError::BadSignature);
     }
+    // `exp` and `nbf` are checked below, on the claims read as NumericDates (which may be fractional:
+    // https://www.rfc-editor.org/rfc/rfc7519#section-2); the library reads them as integers only.
     let mut validation = Validation::new(Algorithm::RS256);
-    validation.leeway = 0;
-    validation.validate_nbf = true;
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
     validation.validate_aud = false;
-    validation.set_required_spec_claims(&["exp", "nbf", "aud", "iss"]);
+    validation.set_required_spec_claims::<&str>(&[]);
     let data = jsonwebtoken::decode::<AccessClaims>(token, &key.decoding, &validation).map_err(
         |error| match error.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-            jsonwebtoken::errors::ErrorKind::ImmatureSignature => TokenError::NotYetValid,
             jsonwebtoken::errors::ErrorKind::InvalidSignature => TokenError::BadSignature,
             _ => TokenError::Malformed,
         },
     )?;
     let claims = data.claims;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    if now >= claims.exp {
+        return Err(TokenError::Expired);
+    }
+    if now < claims.nbf {
+        return Err(TokenError::NotYetValid);
+    }
     if claims.aud.trim_end_matches('/') != expected_audience.trim_end_matches('/') {
         return Err(TokenError::WrongAudience { found: claims.aud });
     }
@@ -295,6 +308,33 @@ pub fn verify_access_token(
         return Err(TokenError::WrongIssuer);
     }
     Ok(claims)
+}
+
+/// Reads a JWT NumericDate: seconds since the Unix epoch, an integer or not (RFC 7519 §2,
+/// <https://www.rfc-editor.org/rfc/rfc7519#section-2>), as whole seconds (the fraction dropped).
+pub(crate) fn numeric_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<i64, D::Error> {
+    let seconds = f64::deserialize(deserializer)?;
+    whole_seconds(seconds).ok_or_else(|| serde::de::Error::custom("a NumericDate out of range"))
+}
+
+/// [`numeric_date`] for an optional claim.
+pub(crate) fn optional_numeric_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    match Option::<f64>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(seconds) => whole_seconds(seconds)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("a NumericDate out of range")),
+    }
+}
+
+/// Whole seconds of a NumericDate, if it is a plausible one (years 0 to 9999 and a finite number).
+fn whole_seconds(seconds: f64) -> Option<i64> {
+    const LIMIT: f64 = 253_402_300_800.0;
+    (seconds.is_finite() && seconds.abs() < LIMIT).then(|| seconds.floor() as i64)
 }
 
 /// Unix seconds now, and `lifetime` from now.
@@ -309,4 +349,28 @@ pub(crate) fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     aws_lc_rs::rand::fill(&mut buffer).expect("the system random generator failed");
     URL_SAFE_NO_PAD.encode(buffer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Times {
+        #[serde(deserialize_with = "numeric_date")]
+        exp: i64,
+        #[serde(default, deserialize_with = "optional_numeric_date")]
+        nbf: Option<i64>,
+    }
+
+    #[test]
+    fn numeric_dates_may_be_fractional() {
+        let times: Times =
+            serde_json::from_str(r#"{"exp": 1700000600.75, "nbf": 1700000000}"#).unwrap();
+        assert_eq!((times.exp, times.nbf), (1_700_000_600, Some(1_700_000_000)));
+        let times: Times = serde_json::from_str(r#"{"exp": 1700000600}"#).unwrap();
+        assert_eq!(times.nbf, None);
+        assert!(serde_json::from_str::<Times>(r#"{"exp": "soon"}"#).is_err());
+        assert!(serde_json::from_str::<Times>(r#"{"exp": 1e300}"#).is_err());
+    }
 }

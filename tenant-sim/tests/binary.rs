@@ -97,3 +97,126 @@ fn serve_prints_what_a_client_needs_and_answers_curl() {
     drop(server);
     let _ = std::fs::remove_dir_all(directory);
 }
+
+#[test]
+fn serve_appends_each_request_to_the_request_log_file_as_a_json_line() {
+    let directory = std::env::temp_dir().join(format!(
+        "tenant-sim-log-test-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4()
+    ));
+    std::fs::create_dir_all(&directory).unwrap();
+    let ca_file = directory.join("ca.pem");
+    let log_file = directory.join("requests.jsonl");
+    let child = Command::new(env!("CARGO_BIN_EXE_tenant-sim"))
+        .args(["serve", "--ca-file"])
+        .arg(&ca_file)
+        .arg("--request-log")
+        .arg(&log_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the binary starts");
+    let mut server = Server(child);
+    let stdout = server.0.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("serving");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let value = |key: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+            .unwrap_or_else(|| panic!("no {key} line in {lines:#?}"))
+            .to_owned()
+    };
+    assert_eq!(value("request-log"), log_file.display().to_string());
+    let authority = value("authority");
+    let graph = value("graph");
+    let tenant_id = value("tenant-id");
+    let ca = std::fs::read(&ca_file).unwrap();
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let statuses = runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(&ca).unwrap()])
+            .build()
+            .unwrap();
+        let discovery = client
+            .get(format!(
+                "{authority}/{tenant_id}/v2.0/.well-known/openid-configuration?x=1"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let me = client
+            .get(format!("{graph}/v1.0/me"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let batch = client
+            .post(format!("{graph}/v1.0/$batch"))
+            .header("content-type", "application/json")
+            .body(r#"{"requests":[{"id":"1","method":"GET","url":"/me"},{"id":"2","method":"GET","url":"/organization"}]}"#)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        [discovery.as_u16(), me.as_u16(), batch.as_u16()]
+    });
+    // Each line is written as its request completes, before the answer leaves: no waiting needed.
+    let text = std::fs::read_to_string(&log_file).unwrap();
+    drop(server);
+    let entries: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(statuses, [200, 401, 200]);
+    assert_eq!(entries.len(), 5, "{text}");
+    let discovery = &entries[0];
+    assert_eq!(discovery["service"], "authority");
+    assert_eq!(discovery["method"], "GET");
+    assert_eq!(
+        discovery["path"],
+        format!("/{tenant_id}/v2.0/.well-known/openid-configuration")
+    );
+    assert_eq!(discovery["query"], "x=1");
+    assert_eq!(discovery["status"], 200);
+    assert_eq!(discovery["new_connection"], true);
+    assert_eq!(discovery["batch_id"], Value::Null);
+    for time in ["started_at", "finished_at"] {
+        time::OffsetDateTime::parse(
+            discovery[time].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .expect("RFC 3339 times");
+    }
+    assert!(discovery["duration_ms"].as_f64().unwrap() >= 0.0);
+    let me = &entries[1];
+    assert_eq!(
+        (me["service"].as_str(), me["status"].as_u64()),
+        (Some("graph"), Some(401))
+    );
+    // The batch's two items come before the batch request, all under one batch id.
+    let batch_id = entries[4]["batch_id"].as_u64().expect("the batch's id");
+    assert_eq!(entries[4]["path"], "/v1.0/$batch");
+    assert_eq!(entries[4]["batch_item"], Value::Null);
+    for (entry, id) in entries[2..4].iter().zip(["1", "2"]) {
+        assert_eq!(entry["batch_id"], batch_id);
+        assert_eq!(entry["batch_item"], id);
+        assert_eq!(entry["status"], 401);
+        assert_eq!(entry["connection_id"], entries[4]["connection_id"]);
+    }
+    assert!(!text.contains("Bearer") && !text.contains("authorization"));
+    let _ = std::fs::remove_dir_all(directory);
+}

@@ -302,6 +302,56 @@ async fn certificate_assertions_in_every_accepted_form() {
 }
 
 #[tokio::test]
+async fn fractional_numeric_dates_are_accepted_and_a_past_exp_is_still_refused() {
+    let tenant = support::start().await;
+    let app = connector_like_app(&tenant);
+    let certificate = TestCertificate::new();
+    tenant
+        .directory()
+        .write()
+        .add_certificate(&app.object_id, &certificate.der)
+        .unwrap();
+    let audience = support::token_url(&tenant);
+    // As MSAL Python writes them: `exp = time.time() + 600`, a fraction included (RFC 7519 §2).
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() as f64 + 0.375;
+    let claims = |iat: f64, exp: f64| {
+        json!({"aud": audience, "iss": app.app_id, "sub": app.app_id,
+               "jti": uuid::Uuid::new_v4().to_string(), "iat": iat, "nbf": iat, "exp": exp})
+    };
+    let request = |assertion: String| {
+        let tenant = &tenant;
+        let app_id = app.app_id.clone();
+        async move {
+            support::post_token(
+                tenant,
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", &app_id),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
+                    ("client_assertion", &assertion),
+                    ("scope", "https://outlook.office365.com/.default"),
+                ],
+            )
+            .await
+        }
+    };
+    let fractional = support::assertion_with_claims(&certificate, &claims(now, now + 599.5));
+    let (status, body) = request(fractional).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["access_token"].is_string());
+
+    // Expired twenty minutes ago, fraction and all: still refused.
+    let expired =
+        support::assertion_with_claims(&certificate, &claims(now - 1800.25, now - 1200.25));
+    let (status, body) = request(expired).await;
+    assert_eq!(status, 401, "{body}");
+    support::assert_entra_error(&body, "invalid_client", 700024);
+}
+
+#[tokio::test]
 async fn bad_assertions_are_refused_with_entras_codes() {
     let tenant = support::start().await;
     let app = support::register_app(&tenant, "assertions", json!({}));

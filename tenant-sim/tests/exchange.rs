@@ -147,7 +147,8 @@ async fn a_token_without_manage_as_app_is_refused() {
 #[tokio::test]
 async fn a_service_principal_without_a_supported_role_is_refused_with_exchanges_message() {
     let tenant = support::start().await;
-    // User Administrator and Directory Writers serve Graph writes, not Exchange (reference §8).
+    // User Administrator and Directory Writers serve Graph writes, not Exchange
+    // (https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2).
     for roles in [
         &[][..],
         &[USER_ADMINISTRATOR][..],

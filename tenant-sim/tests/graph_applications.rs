@@ -72,7 +72,8 @@ async fn creating_an_application_returns_the_full_object_with_server_set_ids() {
     );
     assert_eq!(app["web"]["redirectUris"], json!([]));
 
-    // Without signInAudience Graph picks its own default (reference §1).
+    // Without signInAudience Graph picks its own default
+    // (https://learn.microsoft.com/graph/api/application-post-applications).
     let bare = graph
         .post("/applications", json!({"displayName": "bare"}))
         .await;
@@ -515,6 +516,104 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
     );
 }
 
+/// Whether Entra accepts a client assertion of `app_id` signed by `certificate`.
+async fn signs_in(tenant: &Tenant, app_id: &str, certificate: &TestCertificate) -> bool {
+    let assertion = support::assertion(
+        certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        app_id,
+        &support::token_url(tenant),
+        support::now(),
+        support::now() + 300,
+    );
+    let (status, _) = support::post_token(
+        tenant,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", app_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    status == 200
+}
+
+#[tokio::test]
+async fn a_pem_body_with_line_breaks_is_a_key_and_credentials_sent_back_as_read_are_kept() {
+    let tenant = graph::start().await;
+    let graph = admin(&tenant).await;
+    let first = TestCertificate::new();
+    // The certificate's PEM body as it stands in the file: 64-character lines, CRLF, a stray space.
+    let encoded = STANDARD.encode(&first.der);
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(64)
+        .map(|line| std::str::from_utf8(line).unwrap())
+        .collect();
+    let pem_body = format!(" {}\r\n", lines.join("\r\n"));
+    let mut body = connector_app_body("pem body");
+    body["keyCredentials"] =
+        json!([{"type": "AsymmetricX509Cert", "usage": "Verify", "key": pem_body}]);
+    let created = graph.post("/applications", body).await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let (id, app_id) = (
+        id_of(&created),
+        created.body["appId"].as_str().unwrap().to_owned(),
+    );
+    graph
+        .post("/servicePrincipals", json!({"appId": app_id}))
+        .await;
+    assert!(signs_in(&tenant, &app_id, &first).await);
+
+    // Read the collection as Graph returns it (key: null), append one, write it back.
+    let read = graph.get(&format!("/applications/{id}")).await;
+    let mut credentials = read.body["keyCredentials"].as_array().unwrap().clone();
+    assert_eq!(credentials[0]["key"], Value::Null);
+    let second = TestCertificate::new();
+    credentials.push(json!({"type": "AsymmetricX509Cert", "usage": "Verify",
+                            "key": STANDARD.encode(&second.der)}));
+    let patched = graph
+        .patch(
+            &format!("/applications/{id}"),
+            json!({"keyCredentials": credentials}),
+        )
+        .await;
+    assert_eq!(patched.status, 204, "{:#}", patched.body);
+    let after = graph
+        .get(&format!("/applications/{id}?$select=keyCredentials"))
+        .await;
+    let after = after.body["keyCredentials"].as_array().unwrap();
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0]["keyId"], read.body["keyCredentials"][0]["keyId"]);
+    assert_eq!(after[0]["key"], STANDARD.encode(&first.der));
+    assert!(
+        signs_in(&tenant, &app_id, &first).await,
+        "the first is kept"
+    );
+    assert!(signs_in(&tenant, &app_id, &second).await);
+
+    // A keyless credential the application does not have is still refused.
+    let unknown = graph
+        .patch(
+            &format!("/applications/{id}"),
+            json!({"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify",
+                   "keyId": "11111111-2222-4333-8444-555555555555", "key": null}]}),
+        )
+        .await;
+    assert_graph_error(
+        &unknown,
+        400,
+        "Request_BadRequest",
+        "Property keyCredentials.key value is required but is empty or missing.",
+    );
+}
+
 #[tokio::test]
 async fn deleting_an_application_takes_its_service_principal_assignments_and_grants() {
     let tenant = graph::start().await;
@@ -706,16 +805,18 @@ async fn owners_of_an_application_are_listed() {
     let id = id_of(&created);
     let owners = member.get(&format!("/applications/{id}/owners")).await;
     assert_eq!(owners.status, 200, "{:#}", owners.body);
+    let listed = owners.body["value"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{:#}", owners.body);
+    // A user owner as Graph lists it: its type and default properties.
+    assert_eq!(listed[0]["@odata.type"], "#microsoft.graph.user");
+    assert_eq!(listed[0]["id"], users.plain_user.id);
+    assert_eq!(listed[0]["displayName"], users.plain_user.display_name);
     assert_eq!(
-        owners.body["value"],
-        json!([{
-            "@odata.type": "#microsoft.graph.user",
-            "id": users.plain_user.id,
-            "displayName": users.plain_user.display_name,
-            "userPrincipalName": users.plain_user.user_principal_name,
-            "mail": users.plain_user.user_principal_name,
-        }])
+        listed[0]["userPrincipalName"],
+        users.plain_user.user_principal_name
     );
+    assert_eq!(listed[0]["mail"], users.plain_user.user_principal_name);
+    assert!(listed[0].get("accountEnabled").is_none());
     let unknown = "11111111-2222-4333-8444-555555555555";
     assert_not_found(
         &member.get(&format!("/applications/{unknown}/owners")).await,

@@ -202,3 +202,123 @@ async fn malformed_batches_are_refused_whole() {
     assert_eq!(nested.status, 200);
     assert_eq!(item(&nested, "1")["status"], 400);
 }
+
+#[tokio::test]
+async fn one_item_of_a_five_item_batch_is_throttled_alone_and_the_log_shows_the_batch() {
+    use tenant_sim::{Fault, FaultRule, Service};
+    let tenant = graph::start().await;
+    let admin = as_user(&tenant, &tenant.users().global_admin.clone()).await;
+    tenant.knobs().update(|k| {
+        k.faults = vec![
+            FaultRule::next(
+                1,
+                Fault::Throttle {
+                    retry_after_secs: 7,
+                },
+            )
+            .service(Service::Graph)
+            .on("GET", "/v1.0/organization"),
+        ]
+    });
+    tenant.request_log().clear();
+    let reply = admin
+        .post(
+            "/$batch",
+            json!({"requests": [
+                {"id": "1", "method": "GET", "url": "/me"},
+                {"id": "2", "method": "GET", "url": "/organization"},
+                {"id": "3", "method": "GET", "url": "/applications?$top=1"},
+                {"id": "4", "method": "GET", "url": "/servicePrincipals?$top=1"},
+                {"id": "5", "method": "GET", "url": "/roleManagement/directory/roleDefinitions?$top=1"}
+            ]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:#}", reply.body);
+    let throttled = item(&reply, "2");
+    assert_eq!(throttled["status"], 429);
+    assert_eq!(throttled["headers"]["Retry-After"], "7");
+    assert_eq!(throttled["body"]["error"]["code"], "TooManyRequests");
+    for id in ["1", "3", "4", "5"] {
+        assert_eq!(item(&reply, id)["status"], 200, "item {id}");
+    }
+
+    let entries = tenant.request_log().entries();
+    let outer = entries
+        .iter()
+        .find(|e| e.path == "/v1.0/$batch")
+        .expect("the $batch request");
+    let batch_id = outer
+        .batch_id
+        .expect("the batch request carries its batch id");
+    assert_eq!(outer.batch_item, None);
+    let items: Vec<_> = entries
+        .iter()
+        .filter(|e| e.batch_id == Some(batch_id) && e.batch_item.is_some())
+        .collect();
+    assert_eq!(items.len(), 5, "{entries:#?}");
+    let mut ids: Vec<&str> = items
+        .iter()
+        .map(|e| e.batch_item.as_deref().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    for entry in &items {
+        assert_eq!(entry.service, Service::Graph);
+        assert_eq!(entry.connection_id, outer.connection_id);
+        assert!(!entry.new_connection);
+        assert!(entry.finished_at >= entry.started_at);
+    }
+    let organization = items
+        .iter()
+        .find(|e| e.batch_item.as_deref() == Some("2"))
+        .unwrap();
+    assert_eq!(organization.path, "/v1.0/organization");
+    assert_eq!(organization.status, 429);
+    assert_eq!(
+        organization.fault,
+        Some(Fault::Throttle {
+            retry_after_secs: 7
+        })
+    );
+    let apps = items
+        .iter()
+        .find(|e| e.batch_item.as_deref() == Some("3"))
+        .unwrap();
+    assert_eq!(apps.query.as_deref(), Some("$top=1"));
+    // One round trip: only the $batch request has no item id.
+    let round_trips = entries.iter().filter(|e| e.batch_item.is_none()).count();
+    assert_eq!(round_trips, 1);
+}
+
+#[tokio::test]
+async fn items_count_against_rate_limits_one_by_one() {
+    use tenant_sim::{RateLimit, Service};
+    let tenant = graph::start().await;
+    let admin = as_user(&tenant, &tenant.users().global_admin.clone()).await;
+    tenant.knobs().update(|k| {
+        k.rate_limits = vec![RateLimit {
+            service: Service::Graph,
+            max_requests: 3,
+            window: Duration::from_secs(60),
+        }]
+    });
+    // The $batch request is the first of three; its first two items the next; the rest are over.
+    let reply = admin
+        .post(
+            "/$batch",
+            json!({"requests": [
+                {"id": "a", "method": "GET", "url": "/organization"},
+                {"id": "b", "method": "GET", "url": "/organization"},
+                {"id": "c", "method": "GET", "url": "/organization"},
+                {"id": "d", "method": "GET", "url": "/organization"}
+            ]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:#}", reply.body);
+    let statuses: Vec<u64> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|id| item(&reply, id)["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [200, 200, 429, 429]);
+    assert!(item(&reply, "c")["headers"]["Retry-After"].is_string());
+}

@@ -79,9 +79,13 @@ async fn the_microsoft_services_are_found_by_app_id_with_their_roles_and_scopes(
         ))
         .await;
     assert_eq!(exo.body["displayName"], "Office 365 Exchange Online");
-    let role = &exo.body["appRoles"][0];
+    let role = exo.body["appRoles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["value"] == "Exchange.ManageAsApp")
+        .expect("Exchange.ManageAsApp");
     assert_eq!(role["id"], MANAGE_AS_APP);
-    assert_eq!(role["value"], "Exchange.ManageAsApp");
     let by_id = graph
         .get(&format!("/servicePrincipals/{}", id_of(&exo)))
         .await;
@@ -445,7 +449,8 @@ async fn app_only_callers_grant_with_app_role_assignment_and_application_read() 
     let body = json!({"principalId": client, "resourceId": exo, "appRoleId": MANAGE_AS_APP});
     let path = format!("/servicePrincipals/{exo}/appRoleAssignedTo");
 
-    // AppRoleAssignment.ReadWrite.All alone is not enough (reference §10 note a).
+    // AppRoleAssignment.ReadWrite.All alone is not enough
+    // (https://github.com/microsoftgraph/microsoft-graph-docs/issues/11378).
     let (alone, secret) = graph::app_with_graph_roles(
         &tenant,
         "assigner alone",

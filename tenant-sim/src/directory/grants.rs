@@ -3,28 +3,13 @@
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use crate::directory::consent_type::ConsentType;
+use crate::directory::data::DirectoryData;
+use crate::directory::error::DirectoryError;
+use crate::directory::ids;
+use crate::directory::object::{DirectoryObject, object};
+use crate::directory::timestamps::graph_timestamp;
 use crate::directory::users::guid;
-use crate::directory::{DirectoryData, DirectoryError, DirectoryObject, graph_timestamp, object};
-use crate::graph::ids;
-
-/// Who a delegated permission grant applies to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConsentType {
-    /// Every user of the tenant (admin consent).
-    AllPrincipals,
-    /// One user (user consent, or an admin consenting only for themselves).
-    Principal,
-}
-
-impl ConsentType {
-    /// The Graph value (`AllPrincipals` / `Principal`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentType::AllPrincipals => "AllPrincipals",
-            ConsentType::Principal => "Principal",
-        }
-    }
-}
 
 fn same(a: Option<&str>, b: &str) -> bool {
     a.is_some_and(|a| a.eq_ignore_ascii_case(b))

@@ -3,7 +3,9 @@
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::directory::{DirectoryData, DirectoryObject, graph_timestamp, object};
+use crate::directory::data::DirectoryData;
+use crate::directory::object::{DirectoryObject, object};
+use crate::directory::timestamps::graph_timestamp;
 
 /// Builds the organisation (`GET /organization`) with one verified, initial, default domain.
 pub(crate) fn organization(

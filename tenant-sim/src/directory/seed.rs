@@ -1,20 +1,25 @@
 //! The seeded tenant: organisation, built-in roles, the four users, Microsoft's first-party service
-//! principals (Microsoft Graph, Office 365 Exchange Online, Microsoft Graph Command Line Tools) and the
-//! sign-in client's consent state.
+//! principals (the resources Microsoft Graph, Office 365 Exchange Online and Azure Service Management
+//! with their published permissions; the public clients Microsoft Graph Command Line Tools, Azure CLI
+//! and Azure PowerShell) and the sign-in client's consent state.
 
 use serde_json::{Value, json};
 
-use crate::directory::grants::ConsentType;
+use crate::directory::consent_type::ConsentType;
+use crate::directory::data::{CredentialStore, DirectoryData};
+use crate::directory::error::DirectoryError;
+use crate::directory::object::object;
 use crate::directory::organization::organization;
+use crate::directory::permissions::published;
 use crate::directory::users::built_in_role_definitions;
 use crate::directory::well_known::{
-    APPLICATION_ADMINISTRATOR, AppRoleDefinition, ConsentKind, EXCHANGE_APP_ROLES,
-    EXCHANGE_ONLINE_APP_ID, EXCHANGE_ONLINE_RESOURCE, GLOBAL_ADMINISTRATOR, GRAPH_APP_ROLES,
-    GRAPH_COMMAND_LINE_TOOLS_APP_ID, GRAPH_SCOPES, MICROSOFT_GRAPH_APP_ID,
-    MICROSOFT_GRAPH_RESOURCE, MICROSOFT_SERVICES_TENANT_ID, PRIVILEGED_ROLE_ADMINISTRATOR,
-    ScopeDefinition, built_in_role,
+    APPLICATION_ADMINISTRATOR, AZURE_CLI_APP_ID, AZURE_POWERSHELL_APP_ID,
+    AZURE_SERVICE_MANAGEMENT_APP_ID, AZURE_SERVICE_MANAGEMENT_RESOURCE,
+    AZURE_SERVICE_MANAGEMENT_USER_IMPERSONATION, AZURE_TOOLS_GRAPH_SCOPES, ConsentKind,
+    EXCHANGE_ONLINE_APP_ID, EXCHANGE_ONLINE_RESOURCE, GLOBAL_ADMINISTRATOR,
+    GRAPH_COMMAND_LINE_TOOLS_APP_ID, MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_RESOURCE,
+    MICROSOFT_SERVICES_TENANT_ID, OIDC_SCOPES, PRIVILEGED_ROLE_ADMINISTRATOR, built_in_role,
 };
-use crate::directory::{CredentialStore, DirectoryData, DirectoryError, object};
 
 /// What to seed.
 #[derive(Clone, Debug)]
@@ -81,33 +86,54 @@ impl SeededUsers {
     }
 }
 
-fn scope_json(scope: &ScopeDefinition) -> Value {
-    let kind = match scope.consent {
-        ConsentKind::User => "User",
-        ConsentKind::Admin => "Admin",
-    };
+fn scope_json(id: &str, value: &str, admin: bool, display_name: &str) -> Value {
     json!({
-        "adminConsentDescription": format!("Allows the app to: {}.", scope.display_name),
-        "adminConsentDisplayName": scope.display_name,
-        "id": scope.id,
+        "adminConsentDescription": format!("Allows the app to: {display_name}."),
+        "adminConsentDisplayName": display_name,
+        "id": id,
         "isEnabled": true,
-        "type": kind,
-        "userConsentDescription": format!("Allows the app to: {}.", scope.display_name),
-        "userConsentDisplayName": scope.display_name,
-        "value": scope.value,
+        "type": if admin { "Admin" } else { "User" },
+        "userConsentDescription": format!("Allows the app to: {display_name}."),
+        "userConsentDisplayName": display_name,
+        "value": value,
     })
 }
 
-fn app_role_json(role: &AppRoleDefinition) -> Value {
+fn app_role_json(id: &str, value: &str, display_name: &str) -> Value {
     json!({
         "allowedMemberTypes": ["Application"],
-        "description": format!("Allows the app to: {}.", role.display_name),
-        "displayName": role.display_name,
-        "id": role.id,
+        "description": format!("Allows the app to: {display_name}."),
+        "displayName": display_name,
+        "id": id,
         "isEnabled": true,
         "origin": "Application",
-        "value": role.value,
+        "value": value,
     })
+}
+
+/// The app roles and scopes of a resource, from the published data file.
+fn published_permissions(app_id: &str) -> (Vec<Value>, Vec<Value>) {
+    let Some(resource) = published(app_id) else {
+        return (Vec::new(), Vec::new());
+    };
+    let roles = resource
+        .application
+        .iter()
+        .map(|role| app_role_json(&role.id, &role.value, &role.display_name))
+        .collect();
+    let scopes = resource
+        .delegated
+        .iter()
+        .map(|scope| {
+            scope_json(
+                &scope.id,
+                &scope.value,
+                scope.admin_consent,
+                &scope.display_name,
+            )
+        })
+        .collect();
+    (roles, scopes)
 }
 
 fn first_party_sp(
@@ -195,6 +221,7 @@ pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers)
         oauth2_permission_grants: Vec::new(),
         credentials: CredentialStore::default(),
         owners: Default::default(),
+        preauthorized: Default::default(),
         seeded_at: tokio::time::Instant::now(),
     };
 
@@ -206,6 +233,7 @@ pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers)
     data.add_role_eligibility(&eligible, PRIVILEGED_ROLE_ADMINISTRATOR)?;
     let plain = data.add_user(&format!("user@{domain}"), "Plain User");
 
+    let (graph_roles, graph_scopes) = published_permissions(MICROSOFT_GRAPH_APP_ID);
     first_party_sp(
         &mut data,
         MICROSOFT_GRAPH_APP_ID,
@@ -216,10 +244,11 @@ pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers)
             "https://graph.microsoft.com/",
             "https://canary.graph.microsoft.com",
         ],
-        GRAPH_APP_ROLES.iter().map(app_role_json).collect(),
-        GRAPH_SCOPES.iter().map(scope_json).collect(),
+        graph_roles,
+        graph_scopes,
         &[],
     );
+    let (exchange_roles, exchange_scopes) = published_permissions(EXCHANGE_ONLINE_APP_ID);
     first_party_sp(
         &mut data,
         EXCHANGE_ONLINE_APP_ID,
@@ -231,10 +260,35 @@ pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers)
             "https://outlook.office.com",
             "https://ps.outlook.com",
         ],
-        EXCHANGE_APP_ROLES.iter().map(app_role_json).collect(),
-        Vec::new(),
+        exchange_roles,
+        exchange_scopes,
         &[],
     );
+    // Azure Service Management: a token for it lets Azure CLI and PowerShell sign in; no ARM API is
+    // served behind it.
+    let impersonation = AZURE_SERVICE_MANAGEMENT_USER_IMPERSONATION;
+    first_party_sp(
+        &mut data,
+        AZURE_SERVICE_MANAGEMENT_APP_ID,
+        "Windows Azure Service Management API",
+        &[
+            AZURE_SERVICE_MANAGEMENT_APP_ID,
+            AZURE_SERVICE_MANAGEMENT_RESOURCE,
+            "https://management.azure.com/",
+        ],
+        Vec::new(),
+        vec![scope_json(
+            impersonation.id,
+            impersonation.value,
+            impersonation.consent == ConsentKind::Admin,
+            impersonation.display_name,
+        )],
+        &[],
+    );
+    let public_client_urls = [
+        "http://localhost",
+        "https://login.microsoftonline.com/common/oauth2/nativeclient",
+    ];
     let cli = first_party_sp(
         &mut data,
         GRAPH_COMMAND_LINE_TOOLS_APP_ID,
@@ -242,11 +296,32 @@ pub(crate) fn seed(options: &SeedOptions) -> Result<(DirectoryData, SeededUsers)
         &[GRAPH_COMMAND_LINE_TOOLS_APP_ID],
         Vec::new(),
         Vec::new(),
-        &[
-            "http://localhost",
-            "https://login.microsoftonline.com/common/oauth2/nativeclient",
-        ],
+        &public_client_urls,
     );
+    for (app_id, name) in [
+        (AZURE_CLI_APP_ID, "Microsoft Azure CLI"),
+        (AZURE_POWERSHELL_APP_ID, "Microsoft Azure PowerShell"),
+    ] {
+        first_party_sp(
+            &mut data,
+            app_id,
+            name,
+            &[app_id],
+            Vec::new(),
+            Vec::new(),
+            &public_client_urls,
+        );
+        data.preauthorize(
+            app_id,
+            MICROSOFT_GRAPH_APP_ID,
+            AZURE_TOOLS_GRAPH_SCOPES.iter().chain(&OIDC_SCOPES).copied(),
+        );
+        data.preauthorize(
+            app_id,
+            AZURE_SERVICE_MANAGEMENT_APP_ID,
+            [impersonation.value],
+        );
+    }
     if !options.sign_in_client_consented_scopes.is_empty() {
         let graph = data
             .service_principal_by_app_id(MICROSOFT_GRAPH_APP_ID)

@@ -3,10 +3,11 @@
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use crate::directory::data::DirectoryData;
+use crate::directory::error::DirectoryError;
+use crate::directory::object::{DirectoryObject, new_object_id, object};
+use crate::directory::timestamps::graph_timestamp;
 use crate::directory::well_known::BUILT_IN_ROLES;
-use crate::directory::{
-    DirectoryData, DirectoryError, DirectoryObject, graph_timestamp, new_object_id, object,
-};
 
 /// Builds the role definitions of the built-in roles (`unifiedRoleDefinition`, id = template id).
 pub(crate) fn built_in_role_definitions() -> Vec<DirectoryObject> {
@@ -125,7 +126,7 @@ impl DirectoryData {
         let assignment = DirectoryObject::new(object([
             (
                 "id",
-                json!(crate::graph::ids::role_assignment_id(
+                json!(crate::directory::ids::role_assignment_id(
                     guid(&role_id),
                     guid(principal_id)
                 )),

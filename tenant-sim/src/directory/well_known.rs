@@ -2,7 +2,10 @@
 //! identifiers, permission ids and built-in role template ids.
 //!
 //! Every id below was confirmed in at least two public sources (Microsoft documentation or public scripts
-//! and permission dumps); see `reference/microsoft-services.md` §2 and §10.
+//! and permission dumps); `docs/microsoft-services.md` (sections "Well-known ids" and "Who may do
+//! what") gives them with their sources. The complete permission lists the seeded service principals
+//! carry come from the data file behind [`crate::directory::permissions`]; a test checks that the ids
+//! named here agree with it.
 
 /// How a delegated permission may be consented to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +59,34 @@ pub const EXCHANGE_ONLINE_APP_ID: &str = "00000002-0000-0ff1-ce00-000000000000";
 pub const EXCHANGE_ONLINE_RESOURCE: &str = "https://outlook.office365.com";
 /// Microsoft Graph Command Line Tools, the default sign-in public client.
 pub const GRAPH_COMMAND_LINE_TOOLS_APP_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+/// Microsoft Azure CLI, a first-party public client.
+pub const AZURE_CLI_APP_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+/// Microsoft Azure PowerShell, a first-party public client.
+pub const AZURE_POWERSHELL_APP_ID: &str = "1950a258-227b-4e31-a9cf-717495945fc2";
+/// Windows Azure Service Management API's appId (the resource Azure CLI and PowerShell sign in to).
+pub const AZURE_SERVICE_MANAGEMENT_APP_ID: &str = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
+/// Azure Service Management's resource identifier (with its trailing slash, as tokens carry it).
+pub const AZURE_SERVICE_MANAGEMENT_RESOURCE: &str = "https://management.core.windows.net/";
+/// Azure Service Management's one delegated permission, `user_impersonation`.
+pub const AZURE_SERVICE_MANAGEMENT_USER_IMPERSONATION: ScopeDefinition = ScopeDefinition {
+    id: "41094075-9dad-400e-a0bd-54e686782033",
+    value: "user_impersonation",
+    consent: ConsentKind::User,
+    display_name: "Access Azure Service Management as organization users",
+};
+/// The Microsoft Graph scopes Azure CLI and Azure PowerShell are preauthorized for: a user of these
+/// clients gets them without a consent prompt (what a `.default` request for Graph carries), as their
+/// tokens show (<https://github.com/Azure/azure-cli/issues/22775>).
+pub const AZURE_TOOLS_GRAPH_SCOPES: &[&str] = &[
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "AuditLog.Read.All",
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.AccessAsUser.All",
+    "Group.ReadWrite.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+];
 /// The tenant that owns Microsoft's first-party applications (`appOwnerOrganizationId`).
 pub const MICROSOFT_SERVICES_TENANT_ID: &str = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 

@@ -15,10 +15,11 @@ use crate::directory::well_known::{
 };
 use crate::directory::{ConsentType, DirectoryError};
 use crate::entra::authorize::{redirect_matches, redirect_mismatch};
+use crate::entra::clients::lookup_client;
 use crate::entra::consent::{DELEGATED_CONSENT_ROLES, signed_in_user};
 use crate::entra::error::{EntraError, found};
-use crate::entra::token::lookup_client;
-use crate::entra::{form, resolve_tenant};
+use crate::entra::form::form;
+use crate::entra::tenant_path::resolve_tenant;
 use crate::knobs::ConsentAnswer;
 use crate::state::TenantState;
 

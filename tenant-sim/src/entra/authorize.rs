@@ -10,10 +10,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tokio::time::Instant;
 
+use crate::entra::clients::lookup_client;
 use crate::entra::error::{EntraError, found};
+use crate::entra::form::form;
 use crate::entra::sessions::{AuthorizationCode, lock};
-use crate::entra::token::lookup_client;
-use crate::entra::{consent, form, resolve_tenant, scopes};
+use crate::entra::tenant_path::resolve_tenant;
+use crate::entra::{consent, scopes};
 use crate::state::TenantState;
 use crate::tokens::random_token;
 

@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use crate::directory::{ClientRegistration, SecretCheck};
 use crate::entra::error::EntraError;
 use crate::state::TenantState;
+use crate::tokens::optional_numeric_date;
 
 /// The client-assertion type Entra accepts.
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -143,8 +144,11 @@ struct AssertionClaims {
     aud: Value,
     iss: Option<String>,
     sub: Option<String>,
+    #[serde(default, deserialize_with = "optional_numeric_date")]
     exp: Option<i64>,
+    #[serde(default, deserialize_with = "optional_numeric_date")]
     nbf: Option<i64>,
+    #[serde(default, deserialize_with = "optional_numeric_date")]
     iat: Option<i64>,
 }
 

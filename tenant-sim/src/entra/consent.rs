@@ -68,6 +68,8 @@ fn needed_scopes(
 ) -> Vec<String> {
     let mut needed = request.resource.permissions.clone();
     if request.resource.default {
+        // A first-party client's `.default` covers what it is preauthorized for.
+        needed.extend(data.preauthorized_scopes(&client.app_id, &request.resource.app_id));
         for entry in &client.required_resource_access {
             let for_resource = entry
                 .get("resourceAppId")
@@ -161,11 +163,13 @@ pub(crate) fn ensure_delegated_consent(
     };
     let resource_sp_id = request.resource.service_principal_id.clone();
     let needed = needed_scopes(&data, client, request);
-    let granted = if client_sp_id.is_empty() {
+    let preauthorized = data.preauthorized_scopes(&client.app_id, &request.resource.app_id);
+    let mut granted = if client_sp_id.is_empty() {
         Vec::new()
     } else {
         data.delegated_scopes(&client_sp_id, &resource_sp_id, user_id)
     };
+    granted.extend(preauthorized.iter().cloned());
     let missing: Vec<String> = needed
         .iter()
         .filter(|n| !granted.iter().any(|g| g.eq_ignore_ascii_case(n)))
@@ -228,11 +232,17 @@ pub(crate) fn ensure_delegated_consent(
             )
         })?;
     }
-    if client_sp_id.is_empty() {
-        return Ok(Vec::new());
+    let mut scopes = if client_sp_id.is_empty() {
+        Vec::new()
+    } else {
+        data.delegated_scopes(&client_sp_id, &resource_sp_id, user_id)
+    };
+    for scope in preauthorized {
+        if !scopes.iter().any(|s| s.eq_ignore_ascii_case(&scope)) {
+            scopes.push(scope);
+        }
     }
-    Ok(data
-        .delegated_scopes(&client_sp_id, &resource_sp_id, user_id)
+    Ok(scopes
         .into_iter()
         .filter(|s| !s.eq_ignore_ascii_case("offline_access"))
         .collect())

@@ -17,10 +17,13 @@ use tokio::time::Instant;
 
 use crate::directory::ClientRegistration;
 use crate::entra::client_auth::{self, Presented};
+use crate::entra::clients::lookup_client;
 use crate::entra::error::EntraError;
+use crate::entra::form::form;
+use crate::entra::issue::{DelegatedIssue, asks_client_info, issue_delegated};
 use crate::entra::sessions::{DeviceCode, DeviceCodeStatus, lock};
-use crate::entra::token::{DelegatedIssue, issue_delegated, lookup_client};
-use crate::entra::{consent, form, resolve_tenant, scopes};
+use crate::entra::tenant_path::resolve_tenant;
+use crate::entra::{consent, scopes};
 use crate::knobs::DeviceCodeApproval;
 use crate::state::TenantState;
 use crate::tokens::random_token;
@@ -270,6 +273,7 @@ pub(crate) fn poll(
                     nonce: None,
                     interactive: false,
                     force_refresh_token: false,
+                    client_info: asks_client_info(form),
                 },
             )?;
             if let Some(entry) = lock(&state.sessions.device_codes).get_mut(device_code) {

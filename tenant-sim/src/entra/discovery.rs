@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::entra::{TenantAlias, resolve_tenant};
+use crate::entra::tenant_path::{TenantAlias, resolve_tenant};
 use crate::state::TenantState;
 
 /// `GET /{tenant}/v2.0/.well-known/openid-configuration`.

@@ -2,10 +2,13 @@
 //! interactive endpoints. https://learn.microsoft.com/entra/identity-platform/reference-error-codes
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use time::OffsetDateTime;
+
+use crate::faults::rules::Fault;
 
 /// An Entra error: OAuth `error`, AADSTS code, message and HTTP status.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +21,8 @@ pub struct EntraError {
     pub code: u32,
     /// The text after `AADSTSnnnn: `.
     pub message: String,
+    /// Entra's `suberror` (`basic_action`, `message_only`…), when it sends one.
+    pub suberror: Option<&'static str>,
 }
 
 impl EntraError {
@@ -33,6 +38,7 @@ impl EntraError {
             error,
             code,
             message: message.into(),
+            suberror: None,
         }
     }
 
@@ -98,7 +104,7 @@ fn ids() -> (String, String, String) {
         now.minute(),
         now.second()
     );
-    let correlation_id = crate::entra::CORRELATION_ID
+    let correlation_id = crate::entra::correlation::CORRELATION_ID
         .try_with(Clone::clone)
         .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
     (uuid::Uuid::new_v4().to_string(), correlation_id, timestamp)
@@ -107,7 +113,7 @@ fn ids() -> (String, String, String) {
 impl IntoResponse for EntraError {
     fn into_response(self) -> Response {
         let (trace_id, correlation_id, timestamp) = ids();
-        let body = json!({
+        let mut body = json!({
             "error": self.error,
             "error_description": self.description(&trace_id, &correlation_id, &timestamp),
             "error_codes": [self.code],
@@ -116,10 +122,65 @@ impl IntoResponse for EntraError {
             "correlation_id": correlation_id,
             "error_uri": format!("https://login.microsoftonline.com/error?code={}", self.code),
         });
+        if let Some(suberror) = self.suberror {
+            body["suberror"] = json!(suberror);
+        }
         let mut response = (self.status, Json(body)).into_response();
         if let Ok(value) = axum::http::HeaderValue::from_str(&trace_id) {
             response.headers_mut().insert("x-ms-request-id", value);
         }
         response
     }
+}
+
+/// A fault as Entra ID's token endpoints answer it: an AADSTS body. The codes are Entra's documented
+/// ones for throttling (90055 TenantThrottlingError), an unavailable directory (90033) and a token
+/// issuance error (50000) (<https://learn.microsoft.com/entra/identity-platform/reference-error-codes>);
+/// pairing them with these statuses is ours. The fault layer calls this.
+pub(crate) fn fault_answer(fault: Fault) -> Response {
+    let (error, retry_after) = match fault {
+        Fault::Throttle { retry_after_secs } => (
+            EntraError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "temporarily_unavailable",
+                90055,
+                "There are too many incoming requests. Please retry later.",
+            ),
+            Some(retry_after_secs),
+        ),
+        Fault::ServiceUnavailable { retry_after_secs } => (
+            EntraError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                90033,
+                "A transient error has occurred. Please try again.",
+            ),
+            retry_after_secs,
+        ),
+        Fault::InternalServerError => (
+            EntraError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                50000,
+                "There was an error issuing a token or an issue with the sign-in service.",
+            ),
+            None,
+        ),
+        _ => (
+            EntraError::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                "temporarily_unavailable",
+                90033,
+                "A transient error has occurred. Please try again.",
+            ),
+            None,
+        ),
+    };
+    let mut response = error.into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }

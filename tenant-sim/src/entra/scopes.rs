@@ -12,8 +12,11 @@ use crate::entra::error::EntraError;
 /// The resource a request is for and the permissions asked of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ResourceRequest {
-    /// The resource identifier that becomes the token's `aud` (`https://graph.microsoft.com`).
+    /// The resource's canonical identifier (`https://graph.microsoft.com`).
     pub identifier: String,
+    /// The resource as the scope named it (`https://management.core.windows.net/` in
+    /// `https://management.core.windows.net//.default`); the canonical identifier for bare Graph scopes.
+    pub requested: String,
     /// The resource's appId.
     pub app_id: String,
     /// The resource's service principal in this tenant.
@@ -22,6 +25,18 @@ pub(crate) struct ResourceRequest {
     pub default: bool,
     /// Named delegated permissions (`User.Read`).
     pub permissions: Vec<String>,
+}
+
+impl ResourceRequest {
+    /// The token's `aud`: the resource URI as the scope wrote it (Entra keeps a trailing slash, as in
+    /// `https://management.core.windows.net/`), else the canonical identifier.
+    pub(crate) fn audience(&self) -> String {
+        if self.requested.contains("://") {
+            self.requested.clone()
+        } else {
+            self.identifier.clone()
+        }
+    }
 }
 
 /// A parsed `scope` parameter.
@@ -72,11 +87,11 @@ pub(crate) fn parse(
             oidc.push(token.to_ascii_lowercase());
             continue;
         }
-        let (resource_name, permission) = match token.rfind('/') {
+        let (resource_name, permission, named) = match token.rfind('/') {
             Some(index) if token.contains("://") || index > 0 => {
-                (&token[..index], &token[index + 1..])
+                (&token[..index], &token[index + 1..], true)
             }
-            _ => (MICROSOFT_GRAPH_APP_ID, *token),
+            _ => (MICROSOFT_GRAPH_APP_ID, *token, false),
         };
         if permission.is_empty() {
             return Err(invalid_scope(
@@ -109,6 +124,11 @@ pub(crate) fn parse(
                 ));
             }
             None => resource.insert(ResourceRequest {
+                requested: if named {
+                    resource_name.to_owned()
+                } else {
+                    canonical_identifier(sp)
+                },
                 identifier: canonical_identifier(sp),
                 app_id: sp.str("appId").unwrap_or_default().to_owned(),
                 service_principal_id: sp_id,
@@ -165,6 +185,7 @@ pub(crate) fn parse(
                     )
                 })?;
             ResourceRequest {
+                requested: canonical_identifier(graph),
                 identifier: canonical_identifier(graph),
                 app_id: MICROSOFT_GRAPH_APP_ID.to_owned(),
                 service_principal_id: graph.id().to_owned(),

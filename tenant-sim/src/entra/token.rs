@@ -18,13 +18,16 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::directory::ClientRegistration;
-use crate::directory::well_known::MICROSOFT_GRAPH_APP_ID;
 use crate::entra::client_auth::{self, Presented};
+use crate::entra::clients::lookup_client;
 use crate::entra::error::EntraError;
-use crate::entra::sessions::{RefreshToken, lock};
-use crate::entra::{consent, device_code, form, resolve_tenant, scopes};
+use crate::entra::form::form;
+use crate::entra::issue::{DelegatedIssue, asks_client_info, issue_delegated};
+use crate::entra::sessions::lock;
+use crate::entra::tenant_path::resolve_tenant;
+use crate::entra::{device_code, scopes};
 use crate::state::TenantState;
-use crate::tokens::{AccessClaims, IdClaims, lifetime_window, random_token};
+use crate::tokens::{AccessClaims, lifetime_window, random_token};
 
 /// The device code grant type.
 pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -47,33 +50,6 @@ pub(crate) async fn token(
         }
         Err(error) => error.into_response(),
     }
-}
-
-/// Looks a client up; AADSTS700016 when this tenant does not know it (or not yet, under replication lag).
-pub(crate) fn lookup_client(
-    state: &TenantState,
-    client_id: &str,
-) -> Result<ClientRegistration, EntraError> {
-    let lag = state.knobs.get().replication_lag;
-    let data = state.directory.read();
-    // An application created less than the replication lag ago is not known to the sign-in service yet
-    // (reference §3: AADSTS700016 right after creating an app).
-    let replicated = data
-        .application_by_app_id(client_id)
-        .is_none_or(|app| data.is_replicated(app, lag));
-    data.client_registration(client_id)
-        .filter(|_| replicated)
-        .ok_or_else(|| {
-        EntraError::new(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            700016,
-            format!(
-                "Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
-                data.organization_name()
-            ),
-        )
-    })
 }
 
 fn handle(
@@ -152,7 +128,7 @@ fn client_credentials(
     let lifetime = state.knobs.get().access_token_lifetime;
     let (now, exp) = lifetime_window(lifetime);
     let claims = AccessClaims {
-        aud: request.resource.identifier.clone(),
+        aud: request.resource.audience(),
         iss: state.access_token_issuer(),
         iat: now,
         nbf: now,
@@ -180,141 +156,6 @@ fn client_credentials(
         "ext_expires_in": exp - now,
         "access_token": state.signing_key.sign(&claims),
     }))
-}
-
-/// A pairwise subject: stable per user and application, as Entra's `sub`.
-fn pairwise_subject(user_id: &str, client_id: &str) -> String {
-    let digest = digest::digest(&digest::SHA256, format!("{user_id}|{client_id}").as_bytes());
-    URL_SAFE_NO_PAD.encode(digest.as_ref())
-}
-
-/// What a delegated token request asked for, beyond the scope.
-pub(crate) struct DelegatedIssue<'a> {
-    pub client: &'a ClientRegistration,
-    pub user_id: &'a str,
-    pub scope: &'a str,
-    pub appidacr: u8,
-    pub nonce: Option<&'a str>,
-    /// Consent may be prompted (an interactive sign-in); otherwise missing consent is AADSTS65001.
-    pub interactive: bool,
-    /// Issue a refresh token even if `offline_access` is not in `scope` (refresh grants).
-    pub force_refresh_token: bool,
-}
-
-/// Issues access (and ID, refresh) tokens for a signed-in user.
-pub(crate) fn issue_delegated(
-    state: &TenantState,
-    issue: DelegatedIssue<'_>,
-) -> Result<Value, EntraError> {
-    let request = {
-        let data = state.directory.read();
-        scopes::parse(&data, issue.scope, &issue.client.app_id)?
-    };
-    let scp = consent::ensure_delegated_consent(
-        state,
-        issue.client,
-        issue.user_id,
-        &request,
-        issue.interactive,
-    )?;
-    let data = state.directory.read();
-    let user = data.user(issue.user_id).cloned().ok_or_else(|| {
-        EntraError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_grant",
-            50034,
-            "The user account does not exist in the directory.",
-        )
-    })?;
-    let wids = data.active_role_template_ids(issue.user_id);
-    drop(data);
-    let upn = user.str("userPrincipalName").unwrap_or_default().to_owned();
-    let name = user.str("displayName").unwrap_or_default().to_owned();
-    let knobs = state.knobs.get();
-    let (now, exp) = lifetime_window(knobs.access_token_lifetime);
-    let claims = AccessClaims {
-        aud: request.resource.identifier.clone(),
-        iss: state.access_token_issuer(),
-        iat: now,
-        nbf: now,
-        exp,
-        appid: issue.client.app_id.clone(),
-        appidacr: issue.appidacr.to_string(),
-        app_displayname: Some(issue.client.display_name.clone()),
-        idtyp: "user".to_owned(),
-        oid: issue.user_id.to_owned(),
-        sub: pairwise_subject(issue.user_id, &issue.client.app_id),
-        tid: state.tenant_id.clone(),
-        scp: (!scp.is_empty()).then(|| scp.join(" ")),
-        roles: None,
-        wids: (!wids.is_empty()).then_some(wids),
-        upn: Some(upn.clone()),
-        unique_name: Some(upn.clone()),
-        name: Some(name.clone()),
-        uti: random_token(16),
-        ver: "1.0".to_owned(),
-    };
-    let is_graph = request
-        .resource
-        .app_id
-        .eq_ignore_ascii_case(MICROSOFT_GRAPH_APP_ID);
-    let mut granted: Vec<String> = scp
-        .iter()
-        .map(|s| {
-            if is_graph
-                || crate::directory::well_known::OIDC_SCOPES
-                    .iter()
-                    .any(|o| o.eq_ignore_ascii_case(s))
-            {
-                s.clone()
-            } else {
-                format!("{}/{s}", request.resource.identifier)
-            }
-        })
-        .collect();
-    for oidc in &request.oidc {
-        if oidc != "offline_access" && !granted.iter().any(|g| g.eq_ignore_ascii_case(oidc)) {
-            granted.push(oidc.clone());
-        }
-    }
-    let mut body = json!({
-        "token_type": "Bearer",
-        "scope": granted.join(" "),
-        "expires_in": exp - now,
-        "ext_expires_in": exp - now,
-        "access_token": state.signing_key.sign(&claims),
-    });
-    if request.has_oidc("openid") {
-        let id_claims = IdClaims {
-            aud: issue.client.app_id.clone(),
-            iss: state.v2_issuer(),
-            iat: now,
-            nbf: now,
-            exp,
-            tid: state.tenant_id.clone(),
-            oid: issue.user_id.to_owned(),
-            sub: pairwise_subject(issue.user_id, &issue.client.app_id),
-            preferred_username: upn,
-            name,
-            nonce: issue.nonce.map(str::to_owned),
-            ver: "2.0".to_owned(),
-        };
-        body["id_token"] = json!(state.signing_key.sign(&id_claims));
-    }
-    if request.has_oidc("offline_access") || issue.force_refresh_token {
-        let refresh = format!("1.A{}", random_token(48));
-        lock(&state.sessions.refresh_tokens).insert(
-            refresh.clone(),
-            RefreshToken {
-                client_id: issue.client.app_id.clone(),
-                user_id: issue.user_id.to_owned(),
-                scope: issue.scope.to_owned(),
-                expires_at: Instant::now() + knobs.refresh_token_lifetime,
-            },
-        );
-        body["refresh_token"] = json!(refresh);
-    }
-    Ok(body)
 }
 
 fn invalid_grant(code: u32, message: impl Into<String>) -> EntraError {
@@ -409,6 +250,7 @@ fn authorization_code(
             nonce: entry.nonce.as_deref(),
             interactive: false,
             force_refresh_token: false,
+            client_info: asks_client_info(form),
         },
     )
 }
@@ -457,6 +299,7 @@ fn refresh_token(
             nonce: None,
             interactive: false,
             force_refresh_token: true,
+            client_info: asks_client_info(form),
         },
     )
 }

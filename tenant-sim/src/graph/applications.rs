@@ -1,5 +1,7 @@
-//! `/applications`: create, read by id and by `appId`, list with `$filter`, `PATCH`, the `uniqueName`
-//! upsert, `addPassword` and delete (<https://learn.microsoft.com/en-us/graph/api/resources/application>).
+//! `/applications`: create, read by id and by `appId`, list with `$filter` (and `$expand=owners`),
+//! `PATCH`, the `uniqueName` upsert and delete
+//! (<https://learn.microsoft.com/graph/api/resources/application>). The credential actions are in
+//! [`crate::graph::application_credentials`], the owners in [`crate::graph::owners`].
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -7,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
-use crate::directory::{DirectoryData, DirectoryError, DirectoryObject, parse_graph_timestamp};
+use crate::directory::{DirectoryData, DirectoryError, DirectoryObject};
 use crate::graph::authz::{Caller, Operation};
 use crate::graph::error::GraphError;
 use crate::graph::odata::{APPLICATIONS, QueryOptions, json_response, no_content};
@@ -27,13 +29,13 @@ pub enum AppKey {
 
 impl AppKey {
     /// The key as Graph names the resource in a 404 (`Resource '…' does not exist…`).
-    fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         match self {
             AppKey::Id(value) | AppKey::AppId(value) | AppKey::UniqueName(value) => value,
         }
     }
 
-    fn find<'a>(&self, data: &'a DirectoryData) -> Option<&'a DirectoryObject> {
+    pub(crate) fn find<'a>(&self, data: &'a DirectoryData) -> Option<&'a DirectoryObject> {
         match self {
             AppKey::Id(id) => data.application(id),
             AppKey::AppId(app_id) => data.application_by_app_id(app_id),
@@ -46,7 +48,8 @@ impl AppKey {
 }
 
 /// The application as Graph shows it: the stored JSON with each certificate's `key` restored from the
-/// side table, then blanked again unless `$select` asks for `keyCredentials`.
+/// side table, then blanked again unless `$select` asks for `keyCredentials`; its owners when
+/// `$expand=owners` asks for them.
 fn shown(data: &DirectoryData, app: &DirectoryObject, options: &QueryOptions) -> Value {
     let mut json = Value::Object(app.json.clone());
     if let Some(credentials) = json.get_mut("keyCredentials").and_then(Value::as_array_mut) {
@@ -62,6 +65,9 @@ fn shown(data: &DirectoryData, app: &DirectoryObject, options: &QueryOptions) ->
         }
     }
     options.redact_key_values(&mut json);
+    if options.expands("owners") {
+        json["owners"] = Value::Array(crate::graph::owners::owner_objects(data, app.id()));
+    }
     json
 }
 
@@ -84,7 +90,7 @@ fn owned_only(request: &GraphRequest) -> bool {
 }
 
 /// The visible application named by `key`, or Graph's 404.
-fn visible_app(
+pub(crate) fn visible_app(
     request: &GraphRequest,
     data: &DirectoryData,
     key: &AppKey,
@@ -97,7 +103,7 @@ fn visible_app(
 }
 
 /// Maps a directory refusal of an application write to Graph's answer.
-fn write_error(error: DirectoryError) -> GraphError {
+pub(crate) fn write_error(error: DirectoryError) -> GraphError {
     match error {
         DirectoryError::NotFound { id, .. } => GraphError::resource_not_found(&id),
         DirectoryError::Conflict(message) | DirectoryError::Invalid(message) => {
@@ -139,7 +145,7 @@ fn check_password_credentials(
 }
 
 /// The owners bound in `owners@odata.bind` (`https://graph.microsoft.com/v1.0/directoryObjects/{id}`).
-fn bound_owners(body: &Map<String, Value>) -> Vec<String> {
+pub(crate) fn bound_owners(body: &Map<String, Value>) -> Vec<String> {
     body.get("owners@odata.bind")
         .and_then(Value::as_array)
         .map(|urls| {
@@ -209,16 +215,7 @@ pub fn post(request: &GraphRequest) -> Result<Response, GraphError> {
 pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadApplications)?;
     let options = request.list_options(&APPLICATIONS)?;
-    let data = request.state.directory.read();
-    let lag = request.lag();
-    let owned_only = owned_only(request);
-    let items: Vec<Value> = data
-        .applications
-        .iter()
-        .filter(|app| data.is_replicated(app, lag))
-        .filter(|app| !owned_only || data.owns(app.id(), request.caller_id()))
-        .map(|app| shown(&data, app, &options))
-        .collect();
+    let items = visible_items(request, &options);
     let body = options.list_body(
         items,
         &request.base_url(),
@@ -226,6 +223,25 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
         "applications",
     );
     Ok(json_response(StatusCode::OK, &body))
+}
+
+/// `GET /applications/$count` (with `ConsistencyLevel: eventual`).
+pub fn count(request: &GraphRequest) -> Result<Response, GraphError> {
+    request.authorize(Operation::ReadApplications)?;
+    request.raw_count(&APPLICATIONS, |options| visible_items(request, options))
+}
+
+/// The applications the caller may see, as Graph shows them.
+fn visible_items(request: &GraphRequest, options: &QueryOptions) -> Vec<Value> {
+    let data = request.state.directory.read();
+    let lag = request.lag();
+    let owned_only = owned_only(request);
+    data.applications
+        .iter()
+        .filter(|app| data.is_replicated(app, lag))
+        .filter(|app| !owned_only || data.owns(app.id(), request.caller_id()))
+        .map(|app| shown(&data, app, options))
+        .collect()
 }
 
 /// `GET /applications/{id}`, `(appId='…')`, `(uniqueName='…')`.
@@ -286,7 +302,8 @@ pub fn patch(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphErro
         .read()
         .owns(existing.id(), request.caller_id());
     request.authorize(Operation::WriteApplication { caller_owns })?;
-    let body = request.json_body()?;
+    let mut body = request.json_body()?;
+    restore_echoed_keys(&request.state.directory.read(), &existing, &mut body);
     match key {
         AppKey::UniqueName(unique) => schema::validate_upsert(
             types::APPLICATION,
@@ -329,10 +346,34 @@ pub fn patch(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphErro
     Ok(no_content())
 }
 
+/// Fills in `key` of the `keyCredentials` a `PATCH` sends back as Graph returned them (`key: null`,
+/// the `keyId` of a credential the application has), so those credentials are kept rather than
+/// refused: a client that reads the collection, appends one and writes it back keeps the others.
+fn restore_echoed_keys(data: &DirectoryData, app: &DirectoryObject, body: &mut Value) {
+    let Some(credentials) = body.get_mut("keyCredentials").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for credential in credentials.iter_mut().filter_map(Value::as_object_mut) {
+        let keyless = credential.get("key").is_none_or(Value::is_null);
+        let Some(key_id) = credential.get("keyId").and_then(Value::as_str) else {
+            continue;
+        };
+        let on_app = app.array("keyCredentials").iter().any(|stored| {
+            stored
+                .get("keyId")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.eq_ignore_ascii_case(key_id))
+        });
+        if let (true, true, Some(der)) = (keyless, on_app, data.certificate_der(key_id)) {
+            credential.insert("key".to_owned(), json!(STANDARD.encode(der)));
+        }
+    }
+}
+
 /// The application `key` names, once the caller may do `operation` on it: visibility (replication lag)
 /// and ownership are decided under one read of the directory, and a missing application is 404 only after
 /// authorization, as Graph answers a caller without the permission 403 either way.
-fn authorized_application(
+pub(crate) fn authorized_application(
     request: &GraphRequest,
     key: &AppKey,
     operation: impl FnOnce(bool) -> Operation,
@@ -362,90 +403,4 @@ pub fn delete(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphErr
         .remove_application(existing.id())
         .map_err(write_error)?;
     Ok(no_content())
-}
-
-/// `POST /applications/{id}/addPassword`: 200 with the credential and its `secretText`, the only time it
-/// is shown (<https://learn.microsoft.com/en-us/graph/api/application-addpassword>).
-pub fn add_password(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphError> {
-    let existing = authorized_application(request, key, |caller_owns| Operation::AddPassword {
-        caller_owns,
-    })?;
-    let body = if request.body.is_empty() {
-        Map::new()
-    } else {
-        request.validated_body(types::ADD_PASSWORD, Intent::Create)?
-    };
-    let given = body
-        .get("passwordCredential")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let display_name = given
-        .get("displayName")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let end = given
-        .get("endDateTime")
-        .and_then(Value::as_str)
-        .and_then(parse_graph_timestamp);
-    let credential = request
-        .state
-        .directory
-        .write()
-        .add_client_secret(existing.id(), display_name, end)
-        .map_err(write_error)?;
-    let mut body = Map::new();
-    body.insert(
-        "@odata.context".to_owned(),
-        json!(format!(
-            "{}/$metadata#microsoft.graph.passwordCredential",
-            crate::graph::odata::GRAPH_V1_ROOT
-        )),
-    );
-    body.extend(credential);
-    Ok(json_response(StatusCode::OK, &Value::Object(body)))
-}
-
-/// `GET /applications/{id}/owners`: the owners as directory objects (users and service principals)
-/// (<https://learn.microsoft.com/en-us/graph/api/application-list-owners>).
-pub fn list_owners(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphError> {
-    request.authorize(Operation::ReadApplications)?;
-    let options = request.list_options(&crate::graph::odata::MEMBER_OF)?;
-    let data = request.state.directory.read();
-    let app = visible_app(request, &data, key)?;
-    let owners: Vec<Value> = data
-        .owners
-        .get(&app.id().to_ascii_lowercase())
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|owner| {
-            if let Some(user) = data.user(owner) {
-                Some(json!({
-                    "@odata.type": "#microsoft.graph.user",
-                    "id": user.id(),
-                    "displayName": user.str("displayName"),
-                    "userPrincipalName": user.str("userPrincipalName"),
-                    "mail": user.str("mail"),
-                }))
-            } else {
-                data.service_principal(owner).map(|sp| {
-                    json!({
-                        "@odata.type": "#microsoft.graph.servicePrincipal",
-                        "id": sp.id(),
-                        "displayName": sp.str("displayName"),
-                        "appId": sp.str("appId"),
-                    })
-                })
-            }
-        })
-        .collect();
-    drop(data);
-    let body = options.list_body(
-        owners,
-        &request.base_url(),
-        &request.request_path(),
-        "directoryObjects",
-    );
-    Ok(json_response(StatusCode::OK, &body))
 }

@@ -1,4 +1,5 @@
-//! Who may call what: the authorization table of the reference (§10), as a pure function.
+//! Who may call what: the authorization table (`docs/microsoft-services.md`, "Who may do what"), as a
+//! pure function.
 //!
 //! A delegated call needs one of the listed scopes in the token's `scp` and, where Microsoft requires
 //! one, an active directory role of the signed-in user (Global Administrator always counts). An app-only
@@ -146,6 +147,16 @@ pub enum Operation {
         /// Only the caller's own eligibilities.
         own: bool,
     },
+    /// `GET /users`, `/users/{id}` (G user-list, user-get): `own` when the user read is the signed-in
+    /// user, which `User.Read` allows.
+    ReadUsers {
+        /// The caller reads itself.
+        own: bool,
+    },
+    /// `GET /directoryRoles…` (G directoryrole-list, directoryrole-get).
+    ReadDirectoryRoles,
+    /// `GET /domains…` (G domain-list, domain-get).
+    ReadDomains,
 }
 
 /// One rule: the permissions that allow it (any one), and the roles a signed-in user needs (any one;
@@ -208,6 +219,34 @@ const ELIGIBILITY_SCOPES: &[&str] = &[
     "RoleManagement.Read.Directory",
     "RoleManagement.Read.All",
     "RoleManagement.ReadWrite.Directory",
+];
+const READ_USERS: &[&str] = &[
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const READ_OWN_USER: &[&str] = &[
+    "User.Read",
+    "User.ReadWrite",
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const READ_DIRECTORY_ROLES: &[&str] = &[
+    "RoleManagement.Read.Directory",
+    "Directory.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.ReadWrite.All",
+];
+const READ_DOMAINS: &[&str] = &[
+    "Domain.Read.All",
+    "Directory.Read.All",
+    "Domain.ReadWrite.All",
+    "Directory.ReadWrite.All",
 ];
 const APP_READ_PAIR: &[&str] = &[
     "Application.Read.All",
@@ -300,7 +339,8 @@ impl Operation {
                     ]
                 },
                 app_roles: &["AppRoleAssignment.ReadWrite.All"],
-                // Reference §10 note (a): AppRoleAssignment.ReadWrite.All alone is refused.
+                // AppRoleAssignment.ReadWrite.All alone is refused (observed:
+                // https://github.com/microsoftgraph/microsoft-graph-docs/issues/11378).
                 also_needed: APP_READ_PAIR,
                 app_only_supported: true,
             },
@@ -378,6 +418,13 @@ impl Operation {
                 also_needed: &[],
                 app_only_supported: false,
             },
+            Operation::ReadUsers { own } => rule(
+                if own { READ_OWN_USER } else { READ_USERS },
+                &[],
+                READ_USERS,
+            ),
+            Operation::ReadDirectoryRoles => rule(READ_DIRECTORY_ROLES, &[], READ_DIRECTORY_ROLES),
+            Operation::ReadDomains => rule(READ_DOMAINS, &[], READ_DOMAINS),
             Operation::ReadRoleEligibility { own } => Rule {
                 delegated_scopes: ELIGIBILITY_SCOPES,
                 user_roles: if own {
@@ -451,7 +498,7 @@ mod tests {
     use super::*;
     use axum::http::StatusCode;
 
-    /// The delegated scopes the connector signs in with (reference §10, "Minimum delegated sign-in scopes").
+    /// The delegated scopes the connector signs in with (`docs/microsoft-services.md`, "Who may do what").
     const CONNECTOR_SCOPES: &str = "openid profile offline_access User.Read Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All RoleManagement.ReadWrite.Directory";
 
     fn user(scopes: &str, active_roles: &[Uuid]) -> Caller {
@@ -492,6 +539,7 @@ mod tests {
         Operation::ReadMe,
         Operation::ReadRoleEligibility { own: true },
         Operation::ReadRoleEligibility { own: false },
+        Operation::ReadUsers { own: true },
     ];
 
     #[test]
@@ -641,6 +689,28 @@ mod tests {
         // The Exchange app role is not a Graph permission.
         let exchange = app(&["Exchange.ManageAsApp"]);
         assert!(authorize(Operation::ReadOrganization, &exchange).is_err());
+    }
+
+    #[test]
+    fn user_read_reads_only_the_signed_in_user() {
+        let member = user("User.Read", &[]);
+        assert_eq!(
+            authorize(Operation::ReadUsers { own: true }, &member),
+            Ok(())
+        );
+        assert!(authorize(Operation::ReadUsers { own: false }, &member).is_err());
+        assert_eq!(
+            authorize(
+                Operation::ReadUsers { own: false },
+                &user("User.Read.All", &[])
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(Operation::ReadDomains, &app(&["Domain.Read.All"])),
+            Ok(())
+        );
+        assert!(authorize(Operation::ReadDirectoryRoles, &user("User.Read", &[])).is_err());
     }
 
     #[test]

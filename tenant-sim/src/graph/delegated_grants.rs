@@ -24,7 +24,8 @@ fn visible_grant(request: &GraphRequest, id: &str) -> Result<DirectoryObject, Gr
 
 /// `POST /oauth2PermissionGrants`: 201; a second grant for the same client, resource, consent type (and
 /// principal) is 409 "Permission entry already exists."; a client, resource or user that does not exist
-/// (or has not replicated yet) is 404 `Directory_ObjectNotFound` (reference §3).
+/// (or has not replicated yet) is 404 `Directory_ObjectNotFound` (`docs/microsoft-services.md`,
+/// "Replication lag").
 pub fn post(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::WriteDelegatedGrants)?;
     let body = request.validated_body(types::OAUTH2_PERMISSION_GRANT, Intent::Create)?;

@@ -130,13 +130,27 @@ impl GraphError {
     }
 
     /// 404 `Directory_ObjectNotFound`: an object a write refers to (e.g. a grant's client or resource service
-    /// principal) is not visible yet (reference §3). The directory's generic wording for this code, as in
+    /// principal) is not visible yet (`docs/microsoft-services.md`, "Replication lag"). The directory's
+    /// generic wording for this code, as in
     /// <https://learn.microsoft.com/en-us/entra/identity/multi-tenant-organizations/multi-tenant-organization-configure-graph>.
     pub fn directory_object_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "Directory_ObjectNotFound",
             "Unable to read the company information from the directory.",
+        )
+    }
+
+    /// 501 `TenantSim_NotSimulated`: something Microsoft Graph serves (a path segment of its v1.0 model,
+    /// a query option) that tenant-sim does not simulate. Code and wording are ours, so that it is never
+    /// mistaken for an answer of Graph's.
+    pub fn not_simulated(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "TenantSim_NotSimulated",
+            format!(
+                "tenant-sim does not simulate {what}. Microsoft Graph serves it; tenant-sim's README lists what is simulated."
+            ),
         )
     }
 
@@ -208,7 +222,7 @@ impl GraphError {
         )
     }
 
-    /// 403 `AccessDenied`: an app-only token carrying neither `scp` nor `roles` (reference §10.1).
+    /// 403 `AccessDenied`: an app-only token carrying neither `scp` nor `roles`.
     /// Wording: <https://pnp.github.io/cli-microsoft365/user-guide/cli-certificate-caveats>
     pub fn no_scp_or_roles() -> Self {
         Self::new(
@@ -218,7 +232,8 @@ impl GraphError {
         )
     }
 
-    /// 400 `BadRequest`: `/me` called with an app-only token (reference §10 note e, Microsoft Q&A 852080).
+    /// 400 `BadRequest`: `/me` called with an app-only token (observed: `docs/microsoft-services.md`,
+    /// "Who may do what").
     pub fn me_requires_delegated() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
@@ -239,7 +254,8 @@ impl GraphError {
         )
     }
 
-    /// 400 `Request_BadRequest`: the same app role assignment already exists (reference §1, observed).
+    /// 400 `Request_BadRequest`: the same app role assignment already exists (observed:
+    /// `docs/microsoft-services.md`, "Graph errors").
     pub fn app_role_assignment_exists() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
@@ -260,7 +276,8 @@ impl GraphError {
 
     /// 400 `Request_BadRequest` with `details:[{code:"NoBackingApplicationObject",target:"appId"}]`: a
     /// service principal for an application that does not exist or has not replicated yet.
-    /// Wording: manicminer/hamilton `odata/odata.go` (`ErrorServicePrincipalInvalidAppId`), reference §3.
+    /// Wording: <https://github.com/manicminer/hamilton> `odata/odata.go`
+    /// (`ErrorServicePrincipalInvalidAppId`); see `docs/microsoft-services.md`, "Replication lag".
     pub fn no_backing_application(app_id: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

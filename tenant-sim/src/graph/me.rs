@@ -1,31 +1,19 @@
-//! `GET /me`, `/me/memberOf`, `/me/transitiveMemberOf`: the signed-in user and the directory roles it
-//! holds actively (<https://learn.microsoft.com/en-us/graph/api/user-get>,
-//! <https://learn.microsoft.com/en-us/graph/api/user-list-memberof>). App-only tokens are refused by the
+//! `GET /me`, `/me/memberOf`, `/me/transitiveMemberOf` (also with a type-cast segment such as
+//! `/microsoft.graph.directoryRole`): the signed-in user and the directory roles it holds actively
+//! (<https://learn.microsoft.com/graph/api/user-get>,
+//! <https://learn.microsoft.com/graph/api/user-list-memberof>). App-only tokens are refused by the
 //! authorization table ("/me request is only valid with delegated authentication flow.").
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::graph::authz::Operation;
+use crate::graph::directory_objects::{cast, directory_role};
 use crate::graph::error::GraphError;
 use crate::graph::odata::{MEMBER_OF, json_response};
 use crate::graph::request::GraphRequest;
-
-/// The properties Graph returns for a user without `$select`.
-const DEFAULT_PROPERTIES: &[&str] = &[
-    "businessPhones",
-    "displayName",
-    "givenName",
-    "jobTitle",
-    "mail",
-    "mobilePhone",
-    "officeLocation",
-    "preferredLanguage",
-    "surname",
-    "userPrincipalName",
-    "id",
-];
+use crate::graph::users::shown;
 
 /// `GET /me`.
 pub fn get(request: &GraphRequest) -> Result<Response, GraphError> {
@@ -38,49 +26,34 @@ pub fn get(request: &GraphRequest) -> Result<Response, GraphError> {
         .user(request.caller_id())
         .cloned()
         .ok_or_else(|| GraphError::resource_not_found(request.caller_id()))?;
-    let json: Map<String, Value> = if options.select.is_some() {
-        user.json
-    } else {
-        DEFAULT_PROPERTIES
-            .iter()
-            .map(|key| {
-                (
-                    (*key).to_owned(),
-                    user.json.get(*key).cloned().unwrap_or(Value::Null),
-                )
-            })
-            .collect()
-    };
     Ok(json_response(
         StatusCode::OK,
-        &options.entity_body(Value::Object(json), "users"),
+        &options.entity_body(shown(&user, &options), "users"),
     ))
 }
 
 /// `GET /me/memberOf` and `/me/transitiveMemberOf`: the user's active directory roles as
-/// `#microsoft.graph.directoryRole` objects (the simulator has no groups). Eligible (PIM) roles are not
-/// members until activated (reference §10 note d). A role's object id here is its template id (ours:
-/// real tenants give activated roles their own object ids).
-pub fn member_of(request: &GraphRequest, transitive: bool) -> Result<Response, GraphError> {
+/// `#microsoft.graph.directoryRole` objects (the simulator has no groups), narrowed to `cast_to` when
+/// the path casts. Eligible (PIM) roles are not members until activated
+/// (<https://learn.microsoft.com/graph/api/resources/unifiedroleassignmentscheduleinstance>).
+pub fn member_of(
+    request: &GraphRequest,
+    transitive: bool,
+    cast_to: Option<&str>,
+) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadMe)?;
     let options = request.list_options(&MEMBER_OF)?;
     let data = request.state.directory.read();
-    let items: Vec<Value> = data
+    let mut items: Vec<Value> = data
         .active_role_template_ids(request.caller_id())
         .iter()
         .filter_map(|template| data.role_definition(template))
-        .map(|definition| {
-            json!({
-                "@odata.type": "#microsoft.graph.directoryRole",
-                "id": definition.str("templateId"),
-                "deletedDateTime": null,
-                "description": definition.str("description"),
-                "displayName": definition.str("displayName"),
-                "roleTemplateId": definition.str("templateId"),
-            })
-        })
+        .map(directory_role)
         .collect();
     drop(data);
+    if let Some(type_name) = cast_to {
+        items = cast(items, type_name);
+    }
     let navigation = if transitive {
         "transitiveMemberOf"
     } else {

@@ -9,8 +9,9 @@ use crate::graph::error::GraphError;
 use crate::graph::odata::{ORGANIZATION, json_response};
 use crate::graph::request::GraphRequest;
 
-/// What a delegated caller with only `User.Read` may read of the organisation (reference §10, G
-/// organization-list: "User.Read … id, displayName, and verifiedDomains").
+/// What a delegated caller with only `User.Read` may read of the organisation
+/// (<https://learn.microsoft.com/graph/api/organization-list>: "User.Read … id, displayName, and
+/// verifiedDomains").
 const USER_READ_PROPERTIES: &[&str] = &["id", "displayName", "verifiedDomains"];
 
 /// Permissions that read the whole organisation object.

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, Method};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -135,6 +136,40 @@ impl GraphRequest {
     /// The query options of a list request on `set`.
     pub fn list_options(&self, set: &EntitySet) -> Result<QueryOptions, GraphError> {
         QueryOptions::parse(self.raw_query.as_deref(), &self.headers, set)
+    }
+
+    /// `GET /{set}/$count`: the number of items (after `$filter`) as `text/plain`, which Graph answers
+    /// only with `ConsistencyLevel: eventual`; without it, Graph's 400
+    /// (<https://learn.microsoft.com/graph/aad-advanced-queries>; the refusal's wording as reported in
+    /// <https://github.com/azurekid/ScEntra/issues/17>).
+    pub fn raw_count(
+        &self,
+        set: &EntitySet,
+        items: impl FnOnce(&QueryOptions) -> Vec<Value>,
+    ) -> Result<Response, GraphError> {
+        let eventual = self
+            .headers
+            .get("consistencylevel")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"));
+        if !eventual {
+            return Err(GraphError::unsupported_query(
+                "Raw count (/$count) is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information",
+            ));
+        }
+        // Advanced query operators are on, as `$count=true` turns them on for lists.
+        let query = match self.raw_query.as_deref() {
+            Some(query) if !query.is_empty() => format!("{query}&$count=true"),
+            _ => "$count=true".to_owned(),
+        };
+        let options = QueryOptions::parse(Some(&query), &self.headers, set)?;
+        let count = options.filtered(items(&options)).len();
+        let mut response = (StatusCode::OK, count.to_string()).into_response();
+        response.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain;charset=utf-8"),
+        );
+        Ok(response)
     }
 
     /// The service root the client called (`https://127.0.0.1:PORT/v1.0`), for `@odata.nextLink`.

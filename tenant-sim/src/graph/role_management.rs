@@ -6,12 +6,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::directory::{DirectoryError, DirectoryObject};
+use crate::directory::{DirectoryData, DirectoryError, DirectoryObject};
 use crate::graph::authz::Operation;
+use crate::graph::directory_objects::directory_object;
 use crate::graph::error::GraphError;
 use crate::graph::odata::{
-    EntitySet, ROLE_ASSIGNMENT_SCHEDULE_INSTANCES, ROLE_ASSIGNMENTS, ROLE_DEFINITIONS,
-    ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, json_response, no_content,
+    EntitySet, QueryOptions, ROLE_ASSIGNMENT_SCHEDULE_INSTANCES, ROLE_ASSIGNMENTS,
+    ROLE_DEFINITIONS, ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, json_response, no_content,
 };
 use crate::graph::request::GraphRequest;
 use crate::graph::schema::{Intent, types};
@@ -121,19 +122,53 @@ pub fn post_assignment(request: &GraphRequest) -> Result<Response, GraphError> {
     ))
 }
 
-/// `GET /roleManagement/directory/roleAssignments` (`$filter=principalId eq '…'` or `roleDefinitionId eq`).
+/// `GET /roleManagement/directory/roleAssignments` (`$filter=principalId eq '…'` or `roleDefinitionId eq`,
+/// `$expand=principal,roleDefinition`).
 pub fn list_assignments(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadRoleAssignments)?;
+    let options = request.list_options(&ROLE_ASSIGNMENTS)?;
     let data = request.state.directory.read();
     let lag = request.lag();
     let items = data
         .role_assignments
         .iter()
         .filter(|assignment| data.is_replicated(assignment, lag))
-        .map(|assignment| Value::Object(assignment.json.clone()))
+        .map(|assignment| shown_assignment(&data, assignment, &options))
         .collect();
     drop(data);
-    list_response(request, &ROLE_ASSIGNMENTS, "roleAssignments", items)
+    let body = options.list_body(
+        items,
+        &request.base_url(),
+        &request.request_path(),
+        &format!("{PREFIX}/roleAssignments"),
+    );
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+/// A role assignment as Graph shows it, with its `principal` (a directory object) and
+/// `roleDefinition` when `$expand` asks for them
+/// (<https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments>).
+fn shown_assignment(
+    data: &DirectoryData,
+    assignment: &DirectoryObject,
+    options: &QueryOptions,
+) -> Value {
+    let mut json = Value::Object(assignment.json.clone());
+    if options.expands("principal") {
+        json["principal"] = assignment
+            .str("principalId")
+            .and_then(|id| directory_object(data, id))
+            .unwrap_or(Value::Null);
+    }
+    if options.expands("roleDefinition") {
+        json["roleDefinition"] = assignment
+            .str("roleDefinitionId")
+            .and_then(|id| data.role_definition(id))
+            .map_or(Value::Null, |definition| {
+                Value::Object(definition.json.clone())
+            });
+    }
+    json
 }
 
 fn visible_assignment(request: &GraphRequest, id: &str) -> Result<DirectoryObject, GraphError> {
@@ -149,12 +184,10 @@ pub fn get_assignment(request: &GraphRequest, id: &str) -> Result<Response, Grap
     request.authorize(Operation::ReadRoleAssignments)?;
     let options = request.single_options(types::UNIFIED_ROLE_ASSIGNMENT)?;
     let assignment = visible_assignment(request, id)?;
+    let json = shown_assignment(&request.state.directory.read(), &assignment, &options);
     Ok(json_response(
         StatusCode::OK,
-        &options.entity_body(
-            Value::Object(assignment.json),
-            &format!("{PREFIX}/roleAssignments"),
-        ),
+        &options.entity_body(json, &format!("{PREFIX}/roleAssignments")),
     ))
 }
 

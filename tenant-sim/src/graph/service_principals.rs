@@ -1,22 +1,20 @@
-//! `/servicePrincipals`: create, read by id and by `appId`, list with `$filter`, the `appId` upsert,
-//! delete; and the app role assignments on a resource (`appRoleAssignedTo`) and held by a client
-//! (`appRoleAssignments`) (<https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipal>).
+//! `/servicePrincipals`: create, read by id and by `appId`, list with `$filter` (and `$expand=owners`),
+//! the `appId` upsert, delete, and the delegated grants a client holds
+//! (<https://learn.microsoft.com/graph/api/resources/serviceprincipal>). App role assignments are in
+//! [`crate::graph::app_role_assignments`], owners in [`crate::graph::owners`].
 
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use crate::directory::well_known::MICROSOFT_GRAPH_APP_ID;
-use crate::directory::{DirectoryData, DirectoryError, DirectoryObject};
+use crate::directory::{DirectoryData, DirectoryObject};
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{APP_ROLE_ASSIGNMENTS, SERVICE_PRINCIPALS, json_response, no_content};
+use crate::graph::odata::{
+    OAUTH2_PERMISSION_GRANTS, QueryOptions, SERVICE_PRINCIPALS, json_response, no_content,
+};
 use crate::graph::request::{GraphRequest, object_of};
 use crate::graph::schema::{self, Intent, types};
-
-/// Azure AD Graph's appId: its app roles, like Microsoft Graph's, only a Privileged Role Administrator may
-/// grant (<https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent>).
-const AZURE_AD_GRAPH_APP_ID: &str = "00000002-0000-0000-c000-000000000000";
 
 /// How a request names one service principal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,12 +40,26 @@ impl SpKey {
     }
 }
 
-fn visible_sp(request: &GraphRequest, key: &SpKey) -> Result<DirectoryObject, GraphError> {
+pub(crate) fn visible_sp(
+    request: &GraphRequest,
+    key: &SpKey,
+) -> Result<DirectoryObject, GraphError> {
     let data = request.state.directory.read();
     request
         .visible(&data, key.find(&data))
         .cloned()
         .ok_or_else(|| GraphError::resource_not_found(key.shown()))
+}
+
+/// The service principal as Graph shows it: `keyCredentials[].key` only on request, owners when
+/// `$expand=owners` asks for them.
+fn shown(data: &DirectoryData, sp: &DirectoryObject, options: &QueryOptions) -> Value {
+    let mut json = Value::Object(sp.json.clone());
+    options.redact_key_values(&mut json);
+    if options.expands("owners") {
+        json["owners"] = Value::Array(crate::graph::owners::owner_objects(data, sp.id()));
+    }
+    json
 }
 
 /// Whether the caller owns the (visible) application behind `app_id`.
@@ -89,6 +101,16 @@ fn create(
         .map_err(|_| GraphError::no_backing_application(app_id))?;
     let mut rest = body.clone();
     rest.remove("appId");
+    for owner in crate::graph::applications::bound_owners(&rest) {
+        if request
+            .visible(&data, data.user(&owner).or(data.service_principal(&owner)))
+            .is_none()
+        {
+            let _ = data.remove_service_principal(sp.id());
+            return Err(GraphError::resource_not_found(&owner));
+        }
+        data.add_owner(sp.id(), &owner);
+    }
     rest.retain(|key, _| !key.contains('@'));
     data.patch_service_principal(sp.id(), &rest)
         .map_err(|error| GraphError::bad_request(error.to_string()))?;
@@ -96,7 +118,7 @@ fn create(
 }
 
 /// `POST /servicePrincipals {"appId"}`: 201; `NoBackingApplicationObject` when the application does not
-/// exist or has not replicated yet (reference §3).
+/// exist or has not replicated yet (`docs/microsoft-services.md`, "Replication lag").
 pub fn post(request: &GraphRequest) -> Result<Response, GraphError> {
     let body = request.json_body()?;
     let app_id = body
@@ -120,18 +142,7 @@ pub fn post(request: &GraphRequest) -> Result<Response, GraphError> {
 pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadServicePrincipals)?;
     let options = request.list_options(&SERVICE_PRINCIPALS)?;
-    let data = request.state.directory.read();
-    let lag = request.lag();
-    let items: Vec<Value> = data
-        .service_principals
-        .iter()
-        .filter(|sp| data.is_replicated(sp, lag))
-        .map(|sp| {
-            let mut json = Value::Object(sp.json.clone());
-            options.redact_key_values(&mut json);
-            json
-        })
-        .collect();
+    let items = visible_items(request, &options);
     let body = options.list_body(
         items,
         &request.base_url(),
@@ -141,13 +152,31 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     Ok(json_response(StatusCode::OK, &body))
 }
 
+/// `GET /servicePrincipals/$count` (with `ConsistencyLevel: eventual`).
+pub fn count(request: &GraphRequest) -> Result<Response, GraphError> {
+    request.authorize(Operation::ReadServicePrincipals)?;
+    request.raw_count(&SERVICE_PRINCIPALS, |options| {
+        visible_items(request, options)
+    })
+}
+
+/// The service principals other calls may see (replication lag), as Graph shows them.
+fn visible_items(request: &GraphRequest, options: &QueryOptions) -> Vec<Value> {
+    let data = request.state.directory.read();
+    let lag = request.lag();
+    data.service_principals
+        .iter()
+        .filter(|sp| data.is_replicated(sp, lag))
+        .map(|sp| shown(&data, sp, options))
+        .collect()
+}
+
 /// `GET /servicePrincipals/{id}` or `(appId='…')`.
 pub fn get(request: &GraphRequest, key: &SpKey) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadServicePrincipals)?;
     let options = request.single_options(types::SERVICE_PRINCIPAL)?;
     let sp = visible_sp(request, key)?;
-    let mut json = Value::Object(sp.json);
-    options.redact_key_values(&mut json);
+    let json = shown(&request.state.directory.read(), &sp, &options);
     Ok(json_response(
         StatusCode::OK,
         &options.entity_body(json, "servicePrincipals"),
@@ -237,141 +266,31 @@ pub fn delete(request: &GraphRequest, key: &SpKey) -> Result<Response, GraphErro
     Ok(no_content())
 }
 
-fn is_graph(resource: &DirectoryObject) -> bool {
-    resource.str("appId").is_some_and(|app_id| {
-        app_id.eq_ignore_ascii_case(MICROSOFT_GRAPH_APP_ID)
-            || app_id.eq_ignore_ascii_case(AZURE_AD_GRAPH_APP_ID)
-    })
-}
-
-fn same(a: Option<&str>, b: &str) -> bool {
-    a.is_some_and(|a| a.eq_ignore_ascii_case(b))
-}
-
-/// `POST /servicePrincipals/{resourceId}/appRoleAssignedTo`: grants an app role of this resource to a
-/// principal (<https://learn.microsoft.com/en-us/graph/api/serviceprincipal-post-approleassignedto>).
-pub fn post_app_role_assignment(
-    request: &GraphRequest,
-    resource_key: &SpKey,
-) -> Result<Response, GraphError> {
-    let resource = visible_sp(request, resource_key)?;
-    request.authorize(Operation::WriteAppRoleAssignments {
-        resource_is_graph: is_graph(&resource),
-    })?;
-    let body = request.validated_body(types::APP_ROLE_ASSIGNMENT, Intent::Create)?;
-    let text = |name: &str| {
-        body.get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (principal_id, resource_id, app_role_id) =
-        (text("principalId"), text("resourceId"), text("appRoleId"));
-    if !resource_id.eq_ignore_ascii_case(resource.id()) {
-        // Wording is ours: the body's resource must be the service principal of the URL.
-        return Err(GraphError::bad_request(format!(
-            "The resourceId '{resource_id}' in the request body does not match the service principal '{}' in the request URL.",
-            resource.id()
-        )));
-    }
-    let mut data = request.state.directory.write();
-    let principal = data
-        .service_principal(&principal_id)
-        .or(data.user(&principal_id));
-    if request.visible(&data, principal).is_none() {
-        return Err(GraphError::resource_not_found(&principal_id));
-    }
-    let assignment = data
-        .grant_app_role(&principal_id, resource.id(), &app_role_id)
-        .map_err(|error| match error {
-            DirectoryError::Conflict(_) => GraphError::app_role_assignment_exists(),
-            DirectoryError::NotFound { id, .. } => GraphError::resource_not_found(&id),
-            // Wording is ours, after the directory's "Permission being assigned …" messages.
-            DirectoryError::Invalid(_) => GraphError::bad_request(format!(
-                "Permission being assigned was not found on application '{}'.",
-                resource.str("appId").unwrap_or_default()
-            )),
-        })?;
-    drop(data);
-    let options = request.single_options(types::APP_ROLE_ASSIGNMENT)?;
-    Ok(json_response(
-        StatusCode::CREATED,
-        &options.entity_body(
-            Value::Object(assignment.json),
-            &format!("servicePrincipals('{}')/appRoleAssignedTo", resource.id()),
-        ),
-    ))
-}
-
-/// `GET /servicePrincipals/{id}/appRoleAssignedTo` (`held_by` false: granted on this resource) or
-/// `/appRoleAssignments` (`held_by` true: held by this principal).
-pub fn list_app_role_assignments(
-    request: &GraphRequest,
-    key: &SpKey,
-    held_by: bool,
-) -> Result<Response, GraphError> {
-    request.authorize(Operation::ReadAppRoleAssignments)?;
+/// `GET /servicePrincipals/{id}/oauth2PermissionGrants`: the delegated grants this service principal
+/// holds as a client (<https://learn.microsoft.com/graph/api/serviceprincipal-list-oauth2permissiongrants>).
+pub fn list_delegated_grants(request: &GraphRequest, key: &SpKey) -> Result<Response, GraphError> {
+    request.authorize(Operation::ReadDelegatedGrants)?;
     let sp = visible_sp(request, key)?;
-    let options = request.list_options(&APP_ROLE_ASSIGNMENTS)?;
+    let options = request.list_options(&OAUTH2_PERMISSION_GRANTS)?;
     let data = request.state.directory.read();
     let lag = request.lag();
-    let assignments = if held_by {
-        data.app_role_assignments_of(sp.id())
-    } else {
-        data.app_role_assignments_to(sp.id())
-    };
-    let items: Vec<Value> = assignments
-        .into_iter()
-        .filter(|a| data.is_replicated(a, lag))
-        .map(|a| Value::Object(a.json.clone()))
+    let items: Vec<Value> = data
+        .oauth2_permission_grants
+        .iter()
+        .filter(|grant| data.is_replicated(grant, lag))
+        .filter(|grant| {
+            grant
+                .str("clientId")
+                .is_some_and(|client| client.eq_ignore_ascii_case(sp.id()))
+        })
+        .map(|grant| Value::Object(grant.json.clone()))
         .collect();
-    let navigation = if held_by {
-        "appRoleAssignments"
-    } else {
-        "appRoleAssignedTo"
-    };
+    drop(data);
     let body = options.list_body(
         items,
         &request.base_url(),
         &request.request_path(),
-        &format!("servicePrincipals('{}')/{navigation}", sp.id()),
+        "oauth2PermissionGrants",
     );
     Ok(json_response(StatusCode::OK, &body))
-}
-
-/// `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}` (and `/appRoleAssignments/…`).
-pub fn delete_app_role_assignment(
-    request: &GraphRequest,
-    key: &SpKey,
-    assignment_id: &str,
-) -> Result<Response, GraphError> {
-    let sp = visible_sp(request, key)?;
-    let resource_is_graph = {
-        let data = request.state.directory.read();
-        let assignment = data
-            .app_role_assignments
-            .iter()
-            .find(|a| a.id() == assignment_id);
-        let resource = assignment
-            .and_then(|a| a.str("resourceId"))
-            .and_then(|id| data.service_principal(id))
-            .unwrap_or(&sp);
-        is_graph(resource)
-    };
-    request.authorize(Operation::WriteAppRoleAssignments { resource_is_graph })?;
-    let mut data = request.state.directory.write();
-    let visible = data
-        .app_role_assignments
-        .iter()
-        .find(|a| {
-            a.id() == assignment_id
-                && (same(a.str("resourceId"), sp.id()) || same(a.str("principalId"), sp.id()))
-        })
-        .is_some_and(|a| data.is_replicated(a, request.lag()));
-    if !visible {
-        return Err(GraphError::resource_not_found(assignment_id));
-    }
-    data.remove_app_role_assignment(sp.id(), assignment_id)
-        .map_err(|_| GraphError::resource_not_found(assignment_id))?;
-    Ok(no_content())
 }

@@ -211,6 +211,14 @@ pub fn assertion(
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }
 
+/// A client assertion with exactly these claims, signed RS256 and marked with the SHA-1 `x5t`.
+pub fn assertion_with_claims(certificate: &TestCertificate, claims: &Value) -> String {
+    let mut header = Header::new(Algorithm::RS256);
+    header.x5t = Some(URL_SAFE_NO_PAD.encode(certificate.sha1()));
+    let key = EncodingKey::from_rsa_pem(certificate.key_pem.as_bytes()).unwrap();
+    jsonwebtoken::encode(&header, claims, &key).unwrap()
+}
+
 /// Unix seconds now.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
@@ -255,7 +263,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
 /// The seeded sign-in client, Microsoft Graph Command Line Tools.
 pub const SIGN_IN_CLIENT: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 
-/// The delegated scopes the connector signs in with (reference §10, minimum delegated sign-in scopes).
+/// The delegated scopes the connector signs in with (`docs/microsoft-services.md`, "Who may do what").
 pub const CONNECTOR_SCOPES: &[&str] = &[
     "openid",
     "profile",

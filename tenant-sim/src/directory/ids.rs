@@ -2,7 +2,7 @@
 //!
 //! Most directory objects (applications, service principals, users) have a GUID `id`. Three relationship
 //! objects the connector writes have composite ids instead, decoded from the samples in Microsoft's docs
-//! (reference §1 "Id shapes"): GUIDs' 16 bytes each in .NET `Guid.ToByteArray()` order (the first three
+//! (`docs/microsoft-services.md`, "Id shapes"): GUIDs' 16 bytes each in .NET `Guid.ToByteArray()` order (the first three
 //! fields little-endian), concatenated, then encoded base64url without padding:
 //!
 //! - unifiedRoleAssignment: `b64(roleDefinitionId ‖ principalId) + "-1"` (tenant-wide scope `/`), 43 + 2

@@ -1,5 +1,8 @@
 //! The three HTTPS listeners (authority, Graph, Exchange): binding, TLS, per-connection bookkeeping and
-//! the routers mounted on each.
+//! the service stacks mounted on each ([`stack`]: router, fault layer, request-log layer).
+
+mod log_layer;
+mod stack;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,8 +14,8 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::faults::{DropConnection, inject_faults};
-use crate::request_log::{ConnectionInfo, Service, log_and_delay};
+use crate::faults::injector::DropConnection;
+use crate::request_log::ConnectionInfo;
 use crate::state::TenantState;
 
 /// The three bound listeners, before serving.
@@ -46,44 +49,6 @@ impl Listeners {
     }
 }
 
-/// The Graph router (`/v1.0/…`, `$batch`).
-fn graph_router(state: Arc<TenantState>) -> Router {
-    crate::graph::router(state)
-}
-
-/// The router of each service, wrapped in the fault-injection layer and, outside it, the shared
-/// request-log and latency layer (so faulted requests are delayed and logged like the others).
-pub(crate) fn routers(state: &Arc<TenantState>) -> [(Service, Router); 3] {
-    let layered = |service: Service, router: Router| {
-        router
-            .layer(axum::middleware::from_fn_with_state(
-                (Arc::clone(state), service),
-                inject_faults,
-            ))
-            .layer(axum::middleware::from_fn_with_state(
-                (Arc::clone(state), service),
-                log_and_delay,
-            ))
-    };
-    [
-        (
-            Service::Authority,
-            layered(Service::Authority, crate::entra::router(Arc::clone(state))),
-        ),
-        (
-            Service::Graph,
-            layered(Service::Graph, graph_router(Arc::clone(state))),
-        ),
-        (
-            Service::Exchange,
-            layered(
-                Service::Exchange,
-                crate::exchange::router(Arc::clone(state)),
-            ),
-        ),
-    ]
-}
-
 /// Serves each router on its listener; the returned tasks own every connection task, so aborting them
 /// stops everything.
 pub(crate) fn spawn(
@@ -93,7 +58,7 @@ pub(crate) fn spawn(
 ) -> Vec<JoinHandle<()>> {
     let connection_ids = Arc::new(AtomicU64::new(0));
     let acceptor = TlsAcceptor::from(tls);
-    let [authority, graph, exchange] = routers(state);
+    let [authority, graph, exchange] = stack::routers(state);
     [
         (listeners.authority, authority.1),
         (listeners.graph, graph.1),
