@@ -194,6 +194,7 @@ fn a_certificate_inside_the_renewal_window_gets_exactly_one_new_one_beside_it() 
         .to_owned();
     let mut stored = first["data"]["settings"].clone();
     stored["certificate_pem"] = first["data"]["credential"]["pem"].clone();
+    stored["credential_lifetime_days"] = json!(365);
     let (status, second) = session.call("provision", &stored.to_string());
     assert_eq!(status, ConnectorStatus::Ok, "{second}");
     let new = second["data"]["credential"]["thumbprint"]
