@@ -53,7 +53,7 @@ const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
 #[test]
 fn several_directories_need_a_well_formed_tenant_id() {
-    let settings = json!({"settings_version": 2, "tenant_mode": "several", "tenant_id": "72f988bf-86f1-41af-91ab", "application_name": "Sync"});
+    let settings = json!({"settings_version": 3, "tenant_mode": "several", "tenant_id": "72f988bf-86f1-41af-91ab", "application_name": "Sync"});
     assert_eq!(
         field_errors(settings.clone()),
         pairs(&[("tenant_id", "invalid_guid")])
@@ -67,7 +67,7 @@ fn several_directories_need_a_well_formed_tenant_id() {
 #[test]
 fn several_directories_need_a_tenant_id() {
     let settings =
-        json!({"settings_version": 2, "tenant_mode": "several", "application_name": "Sync"});
+        json!({"settings_version": 3, "tenant_mode": "several", "application_name": "Sync"});
     assert_eq!(
         field_errors(settings.clone()),
         pairs(&[("tenant_id", "required")])
@@ -81,12 +81,12 @@ fn several_directories_need_a_tenant_id() {
 #[test]
 fn the_application_name_must_not_be_empty() {
     assert_eq!(
-        field_errors(json!({"settings_version": 2, "application_name": "   "})),
+        field_errors(json!({"settings_version": 3, "application_name": "   "})),
         pairs(&[("application_name", "required")])
     );
     let long = "x".repeat(121);
     assert_eq!(
-        field_errors(json!({"settings_version": 2, "application_name": long})),
+        field_errors(json!({"settings_version": 3, "application_name": long})),
         pairs(&[("application_name", "too_long")])
     );
 }
@@ -94,7 +94,7 @@ fn the_application_name_must_not_be_empty() {
 #[test]
 fn endpoint_overrides_must_use_https() {
     let settings = json!({
-        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "settings_version": 3, "application_name": "Sync", "cloud": "custom",
         "authority_host": "https://login.example.test", "graph_endpoint": "http://graph.example.test",
         "exchange_endpoint": "https://outlook.example.test"
     });
@@ -110,7 +110,7 @@ fn endpoint_overrides_must_use_https() {
 
 #[test]
 fn unknown_fields_are_named() {
-    let settings = json!({"settings_version": 2, "application_name": "Sync", "tenantid": TENANT});
+    let settings = json!({"settings_version": 3, "application_name": "Sync", "tenantid": TENANT});
     assert_eq!(
         field_errors(settings.clone()),
         pairs(&[("tenantid", "unknown_field")])
@@ -122,7 +122,7 @@ fn unknown_fields_are_named() {
 fn wrong_json_types_are_field_errors() {
     assert_eq!(
         field_errors(
-            json!({"settings_version": 2, "application_name": 42, "credential_lifetime_days": "365"})
+            json!({"settings_version": 3, "application_name": 42, "credential_lifetime_days": "365"})
         ),
         pairs(&[
             ("application_name", "wrong_type"),
@@ -137,14 +137,14 @@ fn wrong_json_types_are_field_errors() {
 
 #[test]
 fn settings_newer_than_the_connector_are_refused_by_name() {
-    let settings = json!({"settings_version": 3, "application_name": "Sync"});
+    let settings = json!({"settings_version": 4, "application_name": "Sync"});
     assert_eq!(
         field_errors(settings.clone()),
         pairs(&[("settings_version", "unsupported_version")])
     );
     let message = field_message(settings, "settings_version");
     assert!(
-        message.contains("version 3") && message.contains("version 2"),
+        message.contains("version 4") && message.contains("version 3"),
         "{message}"
     );
 }
@@ -152,7 +152,7 @@ fn settings_newer_than_the_connector_are_refused_by_name() {
 #[test]
 fn every_field_error_is_reported_at_once() {
     let errors = field_errors(json!({
-        "settings_version": 2, "tenant_mode": "several", "tenant_id": "nope", "application_name": "",
+        "settings_version": 3, "tenant_mode": "several", "tenant_id": "nope", "application_name": "",
         "authority_host": "http://login.example.test", "credential_lifetime_days": 0, "colour": "blue",
         "cloud": "mars", "extra_ca_pem": "not a certificate"
     }));
@@ -174,7 +174,7 @@ fn every_field_error_is_reported_at_once() {
 #[test]
 fn valid_settings_pass_with_defaults_filled_in() {
     let (status, result) = configure(json!({
-        "settings_version": 2, "tenant_mode": "several", "tenant_id": TENANT.to_uppercase(),
+        "settings_version": 3, "tenant_mode": "several", "tenant_id": TENANT.to_uppercase(),
         "application_name": "One Identity Sync", "cloud": "gcc_high"
     }));
     assert_eq!(status, ConnectorStatus::Ok, "{result}");
@@ -183,10 +183,11 @@ fn valid_settings_pass_with_defaults_filled_in() {
     assert_eq!(
         result["data"]["settings"],
         json!({
-            "settings_version": 2, "mode": "auto", "tenant_mode": "several", "tenant_id": TENANT,
+            "settings_version": 3, "mode": "auto", "tenant_mode": "several", "tenant_id": TENANT,
             "cloud": "gcc_high", "sign_in_method": "device_code",
             "client_id": "14d82eec-204b-4c2f-b7e8-296a70dab67e", "application_name": "One Identity Sync",
-            "credential_type": "certificate", "credential_lifetime_days": 365
+            "credential_type": "certificate", "credential_lifetime_days": 365,
+            "certificate_renewal_days": 30, "admin_consent_method": "programmatic"
         })
     );
     assert_eq!(
@@ -204,7 +205,7 @@ fn valid_settings_pass_with_defaults_filled_in() {
 #[test]
 fn custom_endpoints_pass_with_an_extra_ca() {
     let (status, result) = configure(json!({
-        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "settings_version": 3, "application_name": "Sync", "cloud": "custom",
         "authority_host": "https://127.0.0.1:8443", "graph_endpoint": "https://127.0.0.1:8444/",
         "exchange_endpoint": "https://127.0.0.1:8445",
         "extra_ca_pem": include_str!("../connector/testdata/test-ca.pem")
@@ -231,7 +232,7 @@ fn version_1_settings_are_migrated_with_a_warning() {
     assert_eq!(
         result["data"]["settings"],
         json!({
-            "settings_version": 2, "mode": "manual", "tenant_id": TENANT, "cloud": "gcc_high",
+            "settings_version": 3, "mode": "manual", "tenant_id": TENANT, "cloud": "gcc_high",
             "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f",
             "certificate_thumbprint": "0123456789ABCDEF0123456789ABCDEF01234567"
         })
@@ -248,7 +249,7 @@ fn version_1_settings_are_migrated_with_a_warning() {
         result["warnings"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("migrated to version 2")
+            .contains("migrated to version 3")
     );
 }
 
@@ -270,7 +271,7 @@ fn a_private_key_in_the_settings_is_never_echoed() {
         include_str!("../connector/testdata/test-ca.pem")
     );
     let (status, result) = configure(
-        json!({"settings_version": 2, "application_name": "Sync", "certificate_pem": pem}),
+        json!({"settings_version": 3, "application_name": "Sync", "certificate_pem": pem}),
     );
     assert_eq!(status, ConnectorStatus::Ok, "{result}");
     assert!(!result.to_string().contains("PRIVATE KEY"));
@@ -285,7 +286,7 @@ fn configure_reports_its_progress_as_events() {
     let session = Session::new(None);
     let (status, _) = session.call(
         "configure",
-        r#"{"settings_version":2,"application_name":"Sync"}"#,
+        r#"{"settings_version":3,"application_name":"Sync"}"#,
     );
     assert_eq!(status, ConnectorStatus::Ok);
     let events = session.events();
@@ -366,7 +367,7 @@ fn describe_lists_the_exact_roles_and_permissions() {
 fn the_schema_renders_the_console_form() {
     let (_, result) = Session::new(None).describe();
     let schema = &result["data"]["settings_schema"];
-    assert_eq!(schema["settings_version"], 2);
+    assert_eq!(schema["settings_version"], 3);
     let fields = schema["fields"].as_array().unwrap();
     let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
     assert_eq!(
@@ -386,9 +387,14 @@ fn the_schema_renders_the_console_form() {
             "application_id",
             "credential_type",
             "credential_lifetime_days",
+            "certificate_renewal_days",
+            "additional_permissions",
+            "admin_consent_method",
+            "client_secret",
             "certificate_thumbprint",
             "certificate_pem",
             "certificate_path",
+            "certificate_password",
             "certificate_store"
         ]
     );
@@ -457,7 +463,7 @@ fn the_held_certificate_gives_its_thumbprint_which_must_match() {
     );
     // Auto mode: the thumbprint is filled in from the certificate; the PEM itself is not echoed.
     let (status, result) = configure(
-        json!({"settings_version": 2, "application_name": "Sync", "certificate_pem": pem}),
+        json!({"settings_version": 3, "application_name": "Sync", "certificate_pem": pem}),
     );
     assert_eq!(status, ConnectorStatus::Ok, "{result}");
     let thumbprint = result["data"]["settings"]["certificate_thumbprint"]
@@ -469,7 +475,7 @@ fn the_held_certificate_gives_its_thumbprint_which_must_match() {
 
     // Manual mode with that certificate: valid, and no warning about a missing certificate.
     let mut manual = json!({
-        "settings_version": 2, "mode": "manual", "tenant_id": TENANT,
+        "settings_version": 3, "mode": "manual", "tenant_id": TENANT,
         "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f", "certificate_pem": pem,
         "certificate_thumbprint": thumbprint.to_lowercase(),
     });
@@ -492,7 +498,7 @@ fn a_syntax_error_at_a_line_end_points_at_that_line_end() {
     let session = Session::new(None);
     let (status, result) = session.call(
         "configure",
-        "{\n  \"settings_version\": 2,\n  \"application_name\": tru\n}",
+        "{\n  \"settings_version\": 3,\n  \"application_name\": tru\n}",
     );
     assert_eq!(status, ConnectorStatus::InvalidJson, "{result}");
     // serde_json says "line 4 column 0"; the problem is the line break after `tru`, on line 3.
@@ -503,7 +509,7 @@ fn a_syntax_error_at_a_line_end_points_at_that_line_end() {
         ),
         (json!(3), json!(26))
     );
-    let (_, result) = session.call("configure", "{\n  \"settings_version\": 2,\n");
+    let (_, result) = session.call("configure", "{\n  \"settings_version\": 3,\n");
     assert_eq!(
         (
             result["error"]["line"].clone(),
@@ -525,7 +531,7 @@ fn a_syntax_error_at_a_line_end_points_at_that_line_end() {
 fn a_setting_given_twice_is_refused_not_overwritten() {
     let (status, result) = Session::new(None).call(
         "configure",
-        "{\"settings_version\": 2, \"application_name\": \"Sync\",\n \"application_name\": \"Other\"}",
+        "{\"settings_version\": 3, \"application_name\": \"Sync\",\n \"application_name\": \"Other\"}",
     );
     assert_eq!(status, ConnectorStatus::InvalidJson, "{result}");
     assert_eq!(
@@ -543,13 +549,13 @@ fn manual_mode_fills_an_empty_thumbprint_from_the_certificate() {
         include_str!("../connector/testdata/test-ca.pem")
     );
     let (_, auto) = configure(
-        json!({"settings_version": 2, "application_name": "Sync", "certificate_pem": pem}),
+        json!({"settings_version": 3, "application_name": "Sync", "certificate_pem": pem}),
     );
     let expected = auto["data"]["settings"]["certificate_thumbprint"].clone();
     assert_eq!(expected.as_str().map(str::len), Some(40), "{auto}");
     for empty in [json!(""), json!("   "), Value::Null] {
         let (status, result) = configure(json!({
-            "settings_version": 2, "mode": "manual", "tenant_id": TENANT,
+            "settings_version": 3, "mode": "manual", "tenant_id": TENANT,
             "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f",
             "certificate_thumbprint": empty, "certificate_pem": pem,
         }));
@@ -573,7 +579,7 @@ fn urls_the_parser_would_rewrite_are_refused() {
         ("https://login.example.test:443", "the default port"),
     ] {
         let (status, result) = configure(json!({
-            "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+            "settings_version": 3, "application_name": "Sync", "cloud": "custom",
             "authority_host": typed, "graph_endpoint": "https://graph.example.test",
             "exchange_endpoint": "https://outlook.example.test"
         }));
@@ -591,7 +597,7 @@ fn urls_the_parser_would_rewrite_are_refused() {
 fn huge_values_and_member_names_come_back_as_short_errors() {
     let huge = "a".repeat(2 * 1024 * 1024);
     let (status, result) = configure(json!({
-        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "settings_version": 3, "application_name": "Sync", "cloud": "custom",
         "authority_host": format!("https://{huge}.test"), "graph_endpoint": "https://graph.example.test",
         "exchange_endpoint": "https://outlook.example.test"
     }));
@@ -604,7 +610,7 @@ fn huge_values_and_member_names_come_back_as_short_errors() {
     );
 
     let (status, result) = configure(json!({
-        "settings_version": 2, "application_name": "Sync", &huge: "x", "certificate_path": huge.clone(),
+        "settings_version": 3, "application_name": "Sync", &huge: "x", "certificate_path": huge.clone(),
     }));
     assert_eq!(status, ConnectorStatus::InvalidSettings);
     assert!(
@@ -627,7 +633,7 @@ fn huge_values_and_member_names_come_back_as_short_errors() {
             .any(|f| f["field"] == "certificate_path" && f["code"] == "too_long")
     );
 
-    let (status, result) = configure(json!({"settings_version": 2, "application_name": huge}));
+    let (status, result) = configure(json!({"settings_version": 3, "application_name": huge}));
     assert_eq!(status, ConnectorStatus::InvalidSettings);
     assert_eq!(result["error"]["fields"][0]["code"], "too_long");
 }
@@ -642,7 +648,7 @@ fn the_application_name_refuses_control_and_direction_characters() {
         "\u{2067}Sync",
         "Sync\u{200F}",
     ] {
-        let errors = field_errors(json!({"settings_version": 2, "application_name": name}));
+        let errors = field_errors(json!({"settings_version": 3, "application_name": name}));
         assert_eq!(
             errors,
             pairs(&[("application_name", "invalid_characters")]),
@@ -650,14 +656,14 @@ fn the_application_name_refuses_control_and_direction_characters() {
         );
     }
     let (status, _) =
-        configure(json!({"settings_version": 2, "application_name": "Identity Sync – Zürich"}));
+        configure(json!({"settings_version": 3, "application_name": "Identity Sync – Zürich"}));
     assert_eq!(status, ConnectorStatus::Ok);
 }
 
 #[test]
 fn the_all_zero_tenant_id_is_refused() {
     let settings = json!({
-        "settings_version": 2, "tenant_mode": "several", "application_name": "Sync",
+        "settings_version": 3, "tenant_mode": "several", "application_name": "Sync",
         "tenant_id": "00000000-0000-0000-0000-000000000000"
     });
     assert_eq!(
@@ -674,7 +680,7 @@ fn a_built_in_cloud_refuses_any_endpoint_override() {
     for cloud in ["global", "gcc", "gcc_high", "dod", "china"] {
         for field in ["authority_host", "graph_endpoint", "exchange_endpoint"] {
             let mut settings =
-                json!({"settings_version": 2, "application_name": "Sync", "cloud": cloud});
+                json!({"settings_version": 3, "application_name": "Sync", "cloud": cloud});
             settings[field] = json!("https://attacker.example.test");
             assert_eq!(
                 field_errors(settings.clone()),
@@ -695,7 +701,7 @@ fn a_built_in_cloud_refuses_any_endpoint_override() {
 fn every_operation_refuses_a_lone_override_before_doing_anything() {
     let session = Session::new(None);
     let settings = json!({
-        "settings_version": 2, "application_name": "Sync", "graph_endpoint": "https://graph.example.test"
+        "settings_version": 3, "application_name": "Sync", "graph_endpoint": "https://graph.example.test"
     })
     .to_string();
     for operation in INPUT_OPERATIONS {
@@ -712,7 +718,7 @@ fn every_operation_refuses_a_lone_override_before_doing_anything() {
 #[test]
 fn custom_endpoints_come_all_three_together() {
     let errors = field_errors(json!({
-        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "settings_version": 3, "application_name": "Sync", "cloud": "custom",
         "graph_endpoint": "https://graph.example.test"
     }));
     assert_eq!(
@@ -723,7 +729,7 @@ fn custom_endpoints_come_all_three_together() {
         ])
     );
     let message = field_message(
-        json!({"settings_version": 2, "application_name": "Sync", "cloud": "custom"}),
+        json!({"settings_version": 3, "application_name": "Sync", "cloud": "custom"}),
         "exchange_endpoint",
     );
     assert_eq!(
@@ -736,7 +742,7 @@ fn custom_endpoints_come_all_three_together() {
 #[test]
 fn custom_endpoints_are_named_in_a_warning_before_sign_in() {
     let (status, result) = configure(json!({
-        "settings_version": 2, "application_name": "Sync", "cloud": "custom",
+        "settings_version": 3, "application_name": "Sync", "cloud": "custom",
         "authority_host": "https://127.0.0.1:8443", "graph_endpoint": "https://127.0.0.1:8444",
         "exchange_endpoint": "https://127.0.0.1:8445"
     }));

@@ -363,7 +363,7 @@ fn host_sim_validate_migrates_version_1_settings() {
     assert!(output.status.success(), "{output:?}");
     assert!(stdout.starts_with("settings are valid\n"), "{stdout}");
     assert!(stdout.contains("[settings_migrated]"), "{stdout}");
-    assert!(stdout.contains("  settings_version: 2\n"), "{stdout}");
+    assert!(stdout.contains("  settings_version: 3\n"), "{stdout}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::plugin_host::{
     EventLog, INPUT_OPERATIONS, Session, api, named, operation_fn, take_document,
 };
 
-const VALID: &str = r#"{"settings_version":2,"application_name":"Sync"}"#;
+const VALID: &str = r#"{"settings_version":3,"application_name":"Sync"}"#;
 const NOT_UTF8: &[u8] = b"{\"application_name\":\"\xff\xfe\"}\0";
 
 #[test]
@@ -222,7 +222,7 @@ fn network_operations_check_their_settings_before_anything_else() {
     let session = Session::new(None);
     for operation in ["authenticate", "provision", "consent", "test", "remove"] {
         let (status, document) =
-            session.call(operation, r#"{"settings_version":2,"application_name":""}"#);
+            session.call(operation, r#"{"settings_version":3,"application_name":""}"#);
         assert_eq!(status, ConnectorStatus::InvalidSettings, "{operation}");
         assert_eq!(document["error"]["fields"][0]["field"], "application_name");
     }
@@ -235,7 +235,7 @@ fn network_operations_check_their_settings_before_anything_else() {
     }
     let (status, _) = session.call(
         "provision",
-        r#"{"settings_version":2,"application_name":"Sync","plan_only":true}"#,
+        r#"{"settings_version":3,"application_name":"Sync","plan_only":true}"#,
     );
     assert_eq!(status, ConnectorStatus::SignInRequired);
 }

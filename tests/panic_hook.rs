@@ -71,7 +71,7 @@ fn child() {
     assert_eq!(status, ConnectorStatus::Ok, "{document}");
     let (status, document) = session.call(
         "configure",
-        r#"{"settings_version": 2, "application_name": "Sync"}"#,
+        r#"{"settings_version": 3, "application_name": "Sync"}"#,
     );
     assert_eq!(status, ConnectorStatus::Panic, "{document}");
     assert_eq!(document["error"]["code"], "panic");

@@ -27,7 +27,7 @@ fn after_shutdown_only_freeing_and_the_version_still_work() {
     assert_eq!(document["error"]["code"], "shut_down");
     let (status, _) = session.call(
         "configure",
-        r#"{"settings_version":2,"application_name":"Sync"}"#,
+        r#"{"settings_version":3,"application_name":"Sync"}"#,
     );
     assert_eq!(status, ConnectorStatus::ShutDown);
 

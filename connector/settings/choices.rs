@@ -106,6 +106,16 @@ setting_choice! {
 }
 
 setting_choice! {
+    /// How admin consent is granted in the Consent step.
+    AdminConsentMethod {
+        /// `programmatic`: the connector writes the grants through Microsoft Graph.
+        Programmatic => "programmatic", "Grant consent from the connector";
+        /// `browser`: the administrator accepts Entra ID's admin consent page in the browser.
+        Browser => "browser", "Admin consent page in the browser";
+    }
+}
+
+setting_choice! {
     /// The Windows certificate store that holds the connection's certificate.
     CertificateStore {
         /// `CurrentUser\My`.

@@ -4,12 +4,13 @@
 use crate::cloud::Cloud;
 use crate::operation::Step;
 use crate::settings::choices::{
-    CertificateStore, CredentialType, Mode, SettingChoice, SignInMethod, TenantMode, choices_of,
+    AdminConsentMethod, CertificateStore, CredentialType, Mode, SettingChoice, SignInMethod,
+    TenantMode, choices_of,
 };
 use crate::settings::schema::{Field, FieldType, Group, Schema};
 
 /// The settings format this connector writes and understands best.
-pub const SETTINGS_VERSION: u64 = 2;
+pub const SETTINGS_VERSION: u64 = 3;
 
 /// The public client the sign-in uses unless the settings name another: Microsoft Graph Command Line Tools.
 pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
@@ -168,6 +169,36 @@ pub fn schema() -> Schema {
             .default_value(365)
             .range(1, 730)
             .shown_and_required_when("mode", Mode::Auto.value()),
+        Field::new("certificate_renewal_days", "Renew the certificate (days before it expires)", Integer, "application")
+            .help(
+                "Create or update Azure application adds a new certificate when the one the connection holds                  expires within this many days (1 to 365); the old one stays until the new one passed Test                  connection.",
+            )
+            .hidden()
+            .default_value(30)
+            .range(1, 365)
+            .shown_and_required_when("mode", Mode::Auto.value()),
+        Field::new("additional_permissions", "Additional permissions", Text, "application")
+            .help(
+                "Permissions the application needs beside the connector's own, one per line or separated by                  semicolons: \"<resource>: <permission> (delegated)\" or \"… (application)\", for example                  \"Microsoft Graph: Mail.Read (delegated)\". The resource is Microsoft Graph, Office 365 Exchange                  Online, another API's name, or its application ID. Consent grants them too.",
+            )
+            .hidden()
+            .length(0, 8000)
+            .permissions()
+            .visible_when("mode", Mode::Auto.value()),
+        Field::new("admin_consent_method", "Admin consent", Choose, "application")
+            .help(
+                "How the Consent step grants admin consent: from the connector, or on Entra ID's admin consent                  page in the browser (for organizations that require it). The browser method registers                  http://localhost as a redirect URI of the application.",
+            )
+            .hidden()
+            .default_value(AdminConsentMethod::Programmatic.value())
+            .choices(choices_of::<AdminConsentMethod>())
+            .shown_and_required_when("mode", Mode::Auto.value()),
+        Field::new("client_secret", "Client secret", Text, "application")
+            .help(
+                "The client secret the connection holds, when Credentials include one: Create or update Azure                  application hands it over once. The connector never returns or stores this value.",
+            )
+            .length(0, 1024)
+            .secret(),
         Field::new("certificate_thumbprint", "Certificate thumbprint", Text, "certificate")
             .help(
                 "The SHA-1 thumbprint of the certificate the connection signs in with (40 hexadecimal \
@@ -176,6 +207,7 @@ pub fn schema() -> Schema {
                  certificate registered on your application.",
             )
             .thumbprint()
+            .set_by("provision")
             .required_when("mode", Mode::Manual.value()),
         Field::new("certificate_pem", "Certificate and private key (PEM)", Pem, "certificate")
             .help(
@@ -188,6 +220,10 @@ pub fn schema() -> Schema {
             "The path of a PEM or PKCS#12 file holding the certificate and its private key, readable only by the \
              service account.",
         ),
+        Field::new("certificate_password", "Certificate file password", Text, "certificate")
+            .help("The password of the PKCS#12 certificate file, when it has one.")
+            .length(0, 1024)
+            .secret(),
         Field::new("certificate_store", "Certificate store (Windows)", Choose, "certificate")
             .help("On Windows, the certificate store that holds the certificate with the thumbprint above.")
             .choices(choices_of::<CertificateStore>()),

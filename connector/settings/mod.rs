@@ -19,14 +19,17 @@ mod checks;
 mod choices;
 mod fields;
 mod migrate;
+mod permissions;
 mod schema;
 mod validate;
 mod value;
 
 pub use crate::settings::choices::{
-    CertificateStore, CredentialType, Mode, SettingChoice, SignInMethod, TenantMode,
+    AdminConsentMethod, CertificateStore, CredentialType, Mode, SettingChoice, SignInMethod,
+    TenantMode,
 };
 pub use crate::settings::fields::{DEFAULT_CLIENT_ID, SETTINGS_VERSION, schema};
+pub use crate::settings::permissions::{AdditionalPermission, PermissionKind, parse_additional};
 pub use crate::settings::schema::{
     Choice, Condition, Field, FieldType, Group, Schema, Validation, When,
 };

@@ -106,6 +106,8 @@ pub(super) enum Check {
     CaCertificates,
     /// A PEM certificate and its private key.
     CertificateWithKey,
+    /// The `additional_permissions` list.
+    Permissions,
 }
 
 /// How `configure` treats a value given for a field its conditions hide.
@@ -148,6 +150,10 @@ pub struct Field {
     pub group: &'static str,
     /// Whether the value is a secret (masked, stored protected, never echoed back by the connector).
     pub secret: bool,
+    /// The operation that fills this field in (`provision`): a host does not ask for it unless it is
+    /// required, and stores what that operation returns in `data.settings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_by: Option<&'static str>,
     #[serde(skip)]
     pub(super) check: Check,
     #[serde(skip)]
@@ -212,6 +218,7 @@ impl Field {
             conditions: Vec::new(),
             group,
             secret: false,
+            set_by: None,
             check,
             if_hidden: IfHidden::Ignore,
             required_because: None,
@@ -273,6 +280,19 @@ impl Field {
         self
     }
 
+    /// Shown (but optional) while `field` equals `value`.
+    pub(super) fn visible_when(mut self, field: &'static str, value: &'static str) -> Self {
+        self.conditions.push(Condition {
+            when: When {
+                field,
+                equals: value,
+            },
+            visible: Some(true),
+            required: None,
+        });
+        self
+    }
+
     /// A value given while the field is hidden is refused (not ignored).
     pub(super) fn refused_when_hidden(mut self, code: &'static str, reason: &'static str) -> Self {
         self.if_hidden = IfHidden::Refuse { code, reason };
@@ -313,6 +333,18 @@ impl Field {
 
     pub(super) fn secret(mut self) -> Self {
         self.secret = true;
+        self
+    }
+
+    /// Filled in by `operation` (the host stores what it returns).
+    pub(super) fn set_by(mut self, operation: &'static str) -> Self {
+        self.set_by = Some(operation);
+        self
+    }
+
+    /// The `additional_permissions` list.
+    pub(super) fn permissions(mut self) -> Self {
+        self.check = Check::Permissions;
         self
     }
 

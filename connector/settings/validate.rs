@@ -39,7 +39,7 @@ pub fn validate(
             return Err(Error::invalid_settings(vec![FieldError::new(
                 "settings_version",
                 "wrong_type",
-                "settings_version must be a whole number such as 2.",
+                "settings_version must be a whole number such as 3.",
             )]));
         }
     };
@@ -55,6 +55,17 @@ pub fn validate(
                 ),
             });
             (migrated, Some(1))
+        }
+        // Version 3 added fields (all optional) to version 2's: a version 2 document reads as it is.
+        2 => {
+            warnings.push(Warning {
+                code: "settings_migrated",
+                message: format!(
+                    "These settings were saved in version 2 and were migrated to version {SETTINGS_VERSION}. \
+                     Store the returned settings."
+                ),
+            });
+            (document, Some(2))
         }
         SETTINGS_VERSION => (document, None),
         newer if newer > SETTINGS_VERSION => {
@@ -74,7 +85,7 @@ pub fn validate(
                 "settings_version",
                 "unsupported_version",
                 format!(
-                    "settings_version must be 1 or {SETTINGS_VERSION}; 0 is not a settings version."
+                    "settings_version must be 1, 2 or {SETTINGS_VERSION}; 0 is not a settings version."
                 ),
             )]));
         }
@@ -312,6 +323,9 @@ fn check_value(field: &Field, value: &Value) -> Result<Value, FieldError> {
         Check::CertificateWithKey => checks::pem(text, true)
             .map(|()| Value::from(text))
             .map_err(|message| error("invalid_pem", format!("{label}: {message}"))),
+        Check::Permissions => crate::settings::permissions::parse_additional(text)
+            .map(|_| Value::from(text))
+            .map_err(|message| error("invalid_permission", format!("{label}: {message}"))),
     }
 }
 
@@ -372,7 +386,7 @@ mod tests {
     #[test]
     fn minimal_auto_settings_get_their_defaults() {
         let settings = validate(
-            &object(json!({"settings_version": 2, "application_name": "Sync"})),
+            &object(json!({"settings_version": 3, "application_name": "Sync"})),
             &[],
         )
         .unwrap();
@@ -380,9 +394,10 @@ mod tests {
         assert_eq!(
             document,
             json!({
-                "settings_version": 2, "mode": "auto", "tenant_mode": "one", "cloud": "global",
+                "settings_version": 3, "mode": "auto", "tenant_mode": "one", "cloud": "global",
                 "sign_in_method": "device_code", "client_id": DEFAULT_CLIENT_ID, "application_name": "Sync",
-                "credential_type": "certificate", "credential_lifetime_days": 365
+                "credential_type": "certificate", "credential_lifetime_days": 365,
+                "certificate_renewal_days": 30, "admin_consent_method": "programmatic"
             })
         );
         assert!(settings.warnings().is_empty());
@@ -406,12 +421,12 @@ mod tests {
         // tenant_id is required in several-directories mode and in manual mode, not in one-directory mode.
         assert_eq!(
             field_errors(
-                json!({"settings_version": 2, "tenant_mode": "several", "application_name": "a"})
+                json!({"settings_version": 3, "tenant_mode": "several", "application_name": "a"})
             ),
             [("tenant_id".to_owned(), "required".to_owned())]
         );
         assert_eq!(
-            field_errors(json!({"settings_version": 2, "mode": "manual"})),
+            field_errors(json!({"settings_version": 3, "mode": "manual"})),
             [
                 ("tenant_id".to_owned(), "required".to_owned()),
                 ("application_id".to_owned(), "required".to_owned()),
@@ -423,7 +438,7 @@ mod tests {
     #[test]
     fn hidden_fields_are_ignored_with_a_warning() {
         let settings = validate(
-            &object(json!({"settings_version": 2, "application_name": "a", "application_id": "not a guid"})),
+            &object(json!({"settings_version": 3, "application_name": "a", "application_id": "not a guid"})),
             &[],
         )
         .unwrap();
@@ -436,7 +451,7 @@ mod tests {
     fn guids_and_thumbprints_are_normalised() {
         let settings = validate(
             &object(json!({
-                "settings_version": 2, "mode": "manual",
+                "settings_version": 3, "mode": "manual",
                 "tenant_id": "  6A1B0C3E-1111-2222-3333-444455556666 ",
                 "application_id": "6a1b0c3e-1111-2222-3333-444455556667",
                 "certificate_thumbprint": "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01",
@@ -460,7 +475,7 @@ mod tests {
     fn custom_endpoints_need_all_three_and_say_where_tokens_go() {
         let errors = validate(
             &object(json!({
-                "settings_version": 2, "application_name": "a", "cloud": "custom",
+                "settings_version": 3, "application_name": "a", "cloud": "custom",
                 "graph_endpoint": "https://graph.example.test"
             })),
             &[],
@@ -485,7 +500,7 @@ mod tests {
         );
         let settings = validate(
             &object(json!({
-                "settings_version": 2, "application_name": "a", "cloud": "custom",
+                "settings_version": 3, "application_name": "a", "cloud": "custom",
                 "authority_host": "https://login.example.test", "graph_endpoint": "https://graph.example.test/",
                 "exchange_endpoint": "https://outlook.example.test"
             })),
@@ -510,7 +525,7 @@ mod tests {
     fn a_built_in_cloud_refuses_any_endpoint_override() {
         let errors = validate(
             &object(json!({
-                "settings_version": 2, "application_name": "a", "cloud": "gcc_high",
+                "settings_version": 3, "application_name": "a", "cloud": "gcc_high",
                 "graph_endpoint": "https://graph.example.test"
             })),
             &[],
@@ -532,7 +547,7 @@ mod tests {
             "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n";
         let settings = validate(
             &object(json!({
-                "settings_version": 2, "mode": "manual",
+                "settings_version": 3, "mode": "manual",
                 "tenant_id": "6a1b0c3e-1111-2222-3333-444455556666",
                 "application_id": "6a1b0c3e-1111-2222-3333-444455556667",
                 "certificate_thumbprint": "", "certificate_pem": format!("{ca}{key}")
@@ -552,7 +567,7 @@ mod tests {
         let key =
             "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n";
         let settings = validate(
-            &object(json!({"settings_version": 2, "application_name": "a", "certificate_pem": format!("{ca}{key}")})),
+            &object(json!({"settings_version": 3, "application_name": "a", "certificate_pem": format!("{ca}{key}")})),
             &[],
         )
         .unwrap();
@@ -565,13 +580,13 @@ mod tests {
     #[test]
     fn operation_members_are_not_settings() {
         let ok = validate(
-            &object(json!({"settings_version": 2, "application_name": "a", "plan_only": true})),
+            &object(json!({"settings_version": 3, "application_name": "a", "plan_only": true})),
             &["plan_only"],
         );
         assert!(ok.is_ok());
         assert_eq!(
             field_errors(
-                json!({"settings_version": 2, "application_name": "a", "plan_only": true})
+                json!({"settings_version": 3, "application_name": "a", "plan_only": true})
             ),
             [("plan_only".to_owned(), "unknown_field".to_owned())]
         );

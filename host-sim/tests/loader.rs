@@ -51,7 +51,7 @@ fn events_reach_the_closure_as_json() {
     })
     .unwrap();
     let (status, _) = session
-        .configure(&json!({ "settings_version": 2, "application_name": "Identity Sync" }))
+        .configure(&json!({ "settings_version": 3, "application_name": "Identity Sync" }))
         .unwrap();
     assert!(status.is_ok());
     drop(session);

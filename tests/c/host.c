@@ -199,7 +199,7 @@ int main(int argc, char **argv) {
     }
     if (v1 != NULL) {
         status = api->configure(session, v1, &doc);
-        check(status == CONNECTOR_STATUS_OK && has_member(doc, "settings_version", "2") &&
+        check(status == CONNECTOR_STATUS_OK && has_member(doc, "settings_version", "3") &&
                   has_member(doc, "code", "\"settings_migrated\""),
               "configure migrates version 1 settings with a warning", doc);
         api->document_free(doc);
@@ -223,7 +223,7 @@ int main(int argc, char **argv) {
     check(status == CONNECTOR_STATUS_INVALID_ARGUMENT, "cancel(NULL) returns INVALID_ARGUMENT", NULL);
 
     /* Bad input is an error, never a crash. */
-    status = api->configure(session, "{\"settings_version\": 2,", &doc);
+    status = api->configure(session, "{\"settings_version\": 3,", &doc);
     check(status == CONNECTOR_STATUS_INVALID_JSON && doc != NULL, "malformed JSON returns INVALID_JSON", doc);
     api->document_free(doc);
     doc = NULL;

@@ -131,12 +131,12 @@ internal static class Host
 
             const string name = "Synchronisation Zürich – 同期 ✓";
             ConnectorResult unicode = session.Configure(
-                "{\"settings_version\": 2, \"mode\": \"auto\", \"tenant_mode\": \"one\", \"application_name\": \""
+                "{\"settings_version\": 3, \"mode\": \"auto\", \"tenant_mode\": \"one\", \"application_name\": \""
                 + name + "\"}");
             Check(unicode.Status == ConnectorStatus.Ok && unicode.Document != null && unicode.Document.Contains(name),
                   "non-ASCII text survives the round trip as UTF-8", unicode);
 
-            ConnectorResult malformed = session.Configure("{\"settings_version\": 2,");
+            ConnectorResult malformed = session.Configure("{\"settings_version\": 3,");
             Check(malformed.Status == ConnectorStatus.InvalidJson && malformed.Document != null,
                   "malformed JSON returns InvalidJson with a document", malformed);
 

@@ -30,7 +30,7 @@ pub fn quick_knobs() -> KnobSettings {
 /// endpoints with its CA, and `extra` merged over them.
 pub fn settings(tenant: &Tenant, extra: Value) -> String {
     let mut settings = json!({
-        "settings_version": 2,
+        "settings_version": 3,
         "mode": "auto",
         "tenant_mode": "one",
         "cloud": "custom",
