@@ -491,3 +491,49 @@ fn remove_refuses_an_application_the_connector_did_not_make() {
 fn m365_connector_unique_name(name: &str) -> String {
     m365_connector::provision::unique_name::unique_name(name)
 }
+
+#[test]
+fn round_trips_fresh_at_most_four_and_a_rerun_at_most_two() {
+    let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
+    let settings = tenant::settings(&tenant, json!({}));
+    let session = tenant::signed_in(&tenant, &settings);
+    tenant.request_log().clear();
+    let (status, first) = provision(&session, &settings, json!({}));
+    assert_eq!(status, ConnectorStatus::Ok, "{first}");
+    let fresh = tenant::sequential_round_trips(&tenant, tenant_sim::Service::Graph);
+    assert!(
+        fresh <= 4,
+        "a fresh provision took {fresh} sequential round trips to Graph"
+    );
+    let mut stored = first["data"]["settings"].clone();
+    stored["certificate_pem"] = first["data"]["credential"]["pem"].clone();
+    tenant.request_log().clear();
+    let (status, second) = session.call("provision", &stored.to_string());
+    assert_eq!(status, ConnectorStatus::Ok, "{second}");
+    let rerun = tenant::sequential_round_trips(&tenant, tenant_sim::Service::Graph);
+    let paths: Vec<String> = tenant
+        .request_log()
+        .entries()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}?{}",
+                e.status,
+                e.method,
+                e.path,
+                e.query.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        rerun <= 2,
+        "a re-run took {rerun} sequential round trips to Graph: {paths:#?}"
+    );
+    assert!(
+        tenant
+            .request_log()
+            .entries_for(tenant_sim::Service::Authority)
+            .is_empty(),
+        "no token request"
+    );
+}

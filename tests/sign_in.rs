@@ -524,3 +524,68 @@ fn provision_without_a_sign_in_needs_one() {
     assert_eq!(document["error"]["code"], "sign_in_required");
     assert!(tenant.request_log().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn an_expired_access_token_is_renewed_with_the_refresh_token_without_a_new_sign_in() {
+    let tenant = tenant::start_with(
+        KnobSettings {
+            access_token_lifetime: Duration::from_secs(2),
+            ..tenant::quick_knobs()
+        },
+        SeedOptions::default(),
+    );
+    let settings = tenant::settings(&tenant, json!({}));
+    let session = tenant::signed_in(&tenant, &settings);
+    let token_posts = |tenant: &tenant_sim::Tenant| {
+        tenant
+            .request_log()
+            .entries()
+            .iter()
+            .filter(|e| e.method == "POST" && e.path.ends_with("/oauth2/v2.0/token"))
+            .count()
+    };
+    let before = token_posts(&tenant);
+    // Time passes: the two-second access token expires (the scenario; nothing is waited for).
+    std::thread::sleep(Duration::from_millis(2100));
+    let mut plan: Value = serde_json::from_str(&settings).unwrap();
+    plan["plan_only"] = json!(true);
+    let (status, document) = session.call("provision", &plan.to_string());
+    assert_eq!(status, ConnectorStatus::Ok, "{document}");
+    assert_eq!(
+        token_posts(&tenant),
+        before + 1,
+        "one refresh-token request"
+    );
+    let devicecodes = tenant
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|e| e.path.ends_with("/devicecode"))
+        .count();
+    assert_eq!(devicecodes, 1, "no new sign-in");
+    assert_eq!(prompts(&session).len(), 1, "no new prompt");
+}
+
+#[test]
+fn one_endpoint_overridden_under_a_built_in_cloud_is_refused_before_any_request() {
+    let tenant = tenant::start();
+    let session = Session::new(Some(&tenant::fast_options()));
+    for field in ["graph_endpoint", "exchange_endpoint", "authority_host"] {
+        let url = match field {
+            "graph_endpoint" => tenant.graph_url().to_owned(),
+            "exchange_endpoint" => tenant.exchange_url().to_owned(),
+            _ => tenant.authority_url().to_owned(),
+        };
+        let settings = json!({"settings_version": 3, "application_name": "Sync", "cloud": "global", field: url});
+        for operation in ["configure", "authenticate"] {
+            let (status, document) = session.call(operation, &settings.to_string());
+            assert_eq!(
+                status,
+                ConnectorStatus::InvalidSettings,
+                "{operation} {field}: {document}"
+            );
+            assert_eq!(document["error"]["fields"][0]["field"], field);
+        }
+    }
+    assert!(tenant.request_log().is_empty(), "nothing was sent anywhere");
+}

@@ -149,11 +149,12 @@ pub fn schema() -> Schema {
             .shown_and_required_when("mode", Mode::Auto.value()),
         Field::new("application_id", "Application ID", Guid, "application")
             .help(
-                "The Application (client) ID of your Azure application, from its Overview page in the Azure \
-                 portal.",
+                "The Application (client) ID of the Azure application, from its Overview page in the Azure \
+                 portal. In auto configuration, Create or update Azure application fills it in, and later runs \
+                 find the application by it.",
             )
-            .hidden()
-            .shown_and_required_when("mode", Mode::Manual.value()),
+            .set_by("provision")
+            .required_when("mode", Mode::Manual.value()),
         Field::new("credential_type", "Credentials", Choose, "application")
             .help(
                 "What the connector creates for the application: a certificate, or a certificate and a client \

@@ -438,13 +438,15 @@ mod tests {
     #[test]
     fn hidden_fields_are_ignored_with_a_warning() {
         let settings = validate(
-            &object(json!({"settings_version": 3, "application_name": "a", "application_id": "not a guid"})),
+            &object(
+                json!({"settings_version": 3, "application_name": "a", "tenant_id": "not a guid"}),
+            ),
             &[],
         )
         .unwrap();
-        assert_eq!(settings.get("application_id"), None);
+        assert_eq!(settings.get("tenant_id"), None);
         assert_eq!(settings.warnings()[0].code, "fields_ignored");
-        assert!(settings.warnings()[0].message.contains("Application ID"));
+        assert!(settings.warnings()[0].message.contains("Tenant ID"));
     }
 
     #[test]

@@ -116,3 +116,28 @@ pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
             .as_u16()
     })
 }
+
+/// The sequential round trips to `service` in the request log: HTTP requests (a `$batch` counts once, its
+/// items not at all) that did not overlap an earlier one, i.e. the length of the chain of requests one
+/// waited for before sending the next.
+pub fn sequential_round_trips(tenant: &Tenant, service: tenant_sim::Service) -> usize {
+    let mut entries: Vec<tenant_sim::RequestLogEntry> = tenant
+        .request_log()
+        .entries_for(service)
+        .into_iter()
+        .filter(|e| e.batch_item.is_none())
+        .collect();
+    entries.sort_by_key(|e| e.started_at);
+    let mut round_trips = 0;
+    let mut busy_until: Option<time::OffsetDateTime> = None;
+    for entry in entries {
+        match busy_until {
+            Some(end) if entry.started_at < end => busy_until = Some(end.max(entry.finished_at)),
+            _ => {
+                round_trips += 1;
+                busy_until = Some(entry.finished_at);
+            }
+        }
+    }
+    round_trips
+}
