@@ -234,7 +234,7 @@ async fn sample_ids_are_microsofts() {
             );
         }
     }
-    // Admin-only scopes say so, as on the reference page.
+    // Admin-only scopes say so, as on https://learn.microsoft.com/graph/permissions-reference.
     let organization = scopes
         .iter()
         .find(|s| s["value"] == "Organization.Read.All")

@@ -1,5 +1,5 @@
 //! Entra ID's error responses: the JSON body of the token endpoints and the error redirect of the
-//! interactive endpoints. https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+//! interactive endpoints. <https://learn.microsoft.com/entra/identity-platform/reference-error-codes>
 
 use axum::Json;
 use axum::http::header::RETRY_AFTER;

@@ -1,7 +1,7 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: client credentials, authorization code (+ PKCE), refresh token
 //! and device code grants, and the tokens they issue.
-//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
-//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
+//! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow>
+//! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>
 
 use std::collections::HashMap;
 use std::sync::Arc;

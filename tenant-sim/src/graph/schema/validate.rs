@@ -60,7 +60,7 @@ pub fn parse_json_body(content_type: Option<&str>, bytes: &[u8]) -> Result<Value
 /// Checks `body` against type `type_name` as Graph would for `intent`.
 ///
 /// # Panics
-/// Never for the names in [`types`]; an unknown `type_name` is a programming error and answers 500.
+/// Never for the names in [`crate::graph::schema::types`]; an unknown `type_name` is a programming error and answers 500.
 pub fn validate(type_name: &str, body: &Value, intent: Intent) -> Result<(), GraphError> {
     let Some(graph_type) = graph_type(type_name) else {
         debug_assert!(false, "no schema for type {type_name}");
