@@ -452,18 +452,11 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
         support::now(),
         support::now() + 300,
     );
-    let (status, body) = support::post_token(
+    let (status, body) = support::post_assertion(
         &tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &assertion),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
+        &app_id,
+        &assertion,
+        "https://graph.microsoft.com/.default",
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -486,18 +479,11 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
         support::now(),
         support::now() + 300,
     );
-    let (status, body) = support::post_token(
+    let (status, body) = support::post_assertion(
         &tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &stale),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
+        &app_id,
+        &stale,
+        "https://graph.microsoft.com/.default",
     )
     .await;
     assert_eq!(status, 401, "{body}");
@@ -514,34 +500,6 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
         "{:#}",
         not_a_certificate.body
     );
-}
-
-/// Whether Entra accepts a client assertion of `app_id` signed by `certificate`.
-async fn signs_in(tenant: &Tenant, app_id: &str, certificate: &TestCertificate) -> bool {
-    let assertion = support::assertion(
-        certificate,
-        Algorithm::RS256,
-        Thumbprint::Sha1Base64Url,
-        app_id,
-        &support::token_url(tenant),
-        support::now(),
-        support::now() + 300,
-    );
-    let (status, _) = support::post_token(
-        tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &assertion),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
-    )
-    .await;
-    status == 200
 }
 
 #[tokio::test]
@@ -569,7 +527,10 @@ async fn a_pem_body_with_line_breaks_is_a_key_and_credentials_sent_back_as_read_
     graph
         .post("/servicePrincipals", json!({"appId": app_id}))
         .await;
-    assert!(signs_in(&tenant, &app_id, &first).await);
+    assert_eq!(
+        support::assertion_status(&tenant, &app_id, &first).await,
+        200
+    );
 
     // Read the collection as Graph returns it (key: null), append one, write it back.
     let read = graph.get(&format!("/applications/{id}")).await;
@@ -592,11 +553,15 @@ async fn a_pem_body_with_line_breaks_is_a_key_and_credentials_sent_back_as_read_
     assert_eq!(after.len(), 2);
     assert_eq!(after[0]["keyId"], read.body["keyCredentials"][0]["keyId"]);
     assert_eq!(after[0]["key"], STANDARD.encode(&first.der));
-    assert!(
-        signs_in(&tenant, &app_id, &first).await,
+    assert_eq!(
+        support::assertion_status(&tenant, &app_id, &first).await,
+        200,
         "the first is kept"
     );
-    assert!(signs_in(&tenant, &app_id, &second).await);
+    assert_eq!(
+        support::assertion_status(&tenant, &app_id, &second).await,
+        200
+    );
 
     // A keyless credential the application does not have is still refused.
     let unknown = graph

@@ -68,6 +68,47 @@ fn cast<'a>(place: Place<'_>, segment: Option<&&'a str>) -> Result<Option<&'a st
     }
 }
 
+/// A handler of a request to an entity set as a whole.
+type SetHandler = fn(&GraphRequest) -> Result<Response, GraphError>;
+
+/// The set-level handlers of an entity set whose items are addressed by object id or alternate key.
+struct EntitySet {
+    /// The type of its items (`application`).
+    type_name: &'static str,
+    list: SetHandler,
+    post: SetHandler,
+    count: SetHandler,
+}
+
+/// What the segments after a key-less entity-set segment address.
+enum SetPath<'a> {
+    /// The set itself (`GET`, `POST`, `GET /$count`), answered.
+    Answered(Result<Response, GraphError>),
+    /// The item with this object id, and the segments after it.
+    Item(&'a str, &'a [&'a str]),
+}
+
+/// Answers the requests to `set` as a whole; a segment after it that is no GUID but is in Graph's model
+/// (a function such as `delta()`) answers 501.
+fn set_path<'a>(request: &GraphRequest, set: &EntitySet, rest: &'a [&'a str]) -> SetPath<'a> {
+    let method = &request.method;
+    match rest {
+        [] => SetPath::Answered(match *method {
+            Method::GET => (set.list)(request),
+            Method::POST => (set.post)(request),
+            _ => Err(not_allowed(request)),
+        }),
+        ["$count"] if method == Method::GET => SetPath::Answered((set.count)(request)),
+        [id, tail @ ..] => {
+            let collection = Place::Collection(set.type_name);
+            if uuid::Uuid::try_parse(id).is_err() && model::exists(collection, id) {
+                return SetPath::Answered(Err(unserved(request, collection, id)));
+            }
+            SetPath::Item(id, tail)
+        }
+    }
+}
+
 /// An alternate key Graph does not support on this set. Wording is ours.
 fn bad_key(set: &str, key: &str) -> GraphError {
     GraphError::invalid_request(format!(
@@ -199,27 +240,21 @@ fn applications_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let (key, tail) = match (key, rest) {
-        (None, []) => {
-            return match *method {
-                Method::GET => applications::list(request),
-                Method::POST => applications::post(request),
-                _ => Err(not_allowed(request)),
-            };
-        }
-        (None, ["$count"]) if method == Method::GET => return applications::count(request),
-        (None, [id, tail @ ..]) => {
-            if uuid::Uuid::try_parse(id).is_err()
-                && model::exists(Place::Collection("application"), id)
-            {
-                return Err(unserved(request, Place::Collection("application"), id));
-            }
-            (AppKey::Id((*id).to_owned()), tail)
-        }
-        (Some((None, id)), tail) => (AppKey::Id(id), tail),
-        (Some((Some("appId"), app_id)), tail) => (AppKey::AppId(app_id), tail),
-        (Some((Some("uniqueName"), name)), tail) => (AppKey::UniqueName(name), tail),
-        (Some((Some(other), _)), _) => return Err(bad_key("applications", other)),
+    let set = EntitySet {
+        type_name: "application",
+        list: applications::list,
+        post: applications::post,
+        count: applications::count,
+    };
+    let (key, tail) = match key {
+        None => match set_path(request, &set, rest) {
+            SetPath::Answered(answer) => return answer,
+            SetPath::Item(id, tail) => (AppKey::Id(id.to_owned()), tail),
+        },
+        Some((None, id)) => (AppKey::Id(id), rest),
+        Some((Some("appId"), app_id)) => (AppKey::AppId(app_id), rest),
+        Some((Some("uniqueName"), name)) => (AppKey::UniqueName(name), rest),
+        Some((Some(other), _)) => return Err(bad_key("applications", other)),
     };
     match &key {
         AppKey::Id(id) => check_guid_key(None, id)?,
@@ -272,25 +307,20 @@ fn service_principals_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let (key, tail) = match (key, rest) {
-        (None, []) => {
-            return match *method {
-                Method::GET => service_principals::list(request),
-                Method::POST => service_principals::post(request),
-                _ => Err(not_allowed(request)),
-            };
-        }
-        (None, ["$count"]) if method == Method::GET => return service_principals::count(request),
-        (None, [id, tail @ ..]) => {
-            let collection = Place::Collection("servicePrincipal");
-            if uuid::Uuid::try_parse(id).is_err() && model::exists(collection, id) {
-                return Err(unserved(request, collection, id));
-            }
-            (SpKey::Id((*id).to_owned()), tail)
-        }
-        (Some((None, id)), tail) => (SpKey::Id(id), tail),
-        (Some((Some("appId"), app_id)), tail) => (SpKey::AppId(app_id), tail),
-        (Some((Some(other), _)), _) => return Err(bad_key("servicePrincipals", other)),
+    let set = EntitySet {
+        type_name: "servicePrincipal",
+        list: service_principals::list,
+        post: service_principals::post,
+        count: service_principals::count,
+    };
+    let (key, tail) = match key {
+        None => match set_path(request, &set, rest) {
+            SetPath::Answered(answer) => return answer,
+            SetPath::Item(id, tail) => (SpKey::Id(id.to_owned()), tail),
+        },
+        Some((None, id)) => (SpKey::Id(id), rest),
+        Some((Some("appId"), app_id)) => (SpKey::AppId(app_id), rest),
+        Some((Some(other), _)) => return Err(bad_key("servicePrincipals", other)),
     };
     match &key {
         SpKey::Id(id) => check_guid_key(None, id)?,
