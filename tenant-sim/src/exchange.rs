@@ -395,25 +395,22 @@ fn organization_config(state: &TenantState) -> Value {
 
 /// `Get-AcceptedDomain`: one object per verified domain of the organisation.
 fn accepted_domains(state: &TenantState) -> Vec<Value> {
-    let data = state.directory.read();
-    data.organization
-        .array("verifiedDomains")
-        .iter()
-        .filter_map(|domain| {
-            let name = domain.get("name")?.as_str()?;
-            let flag = |key: &str| domain.get(key).and_then(Value::as_bool).unwrap_or(false);
-            Some(json!({
-                "Name": name,
-                "DomainName": name,
-                "Identity": name,
-                "Id": name,
-                "Guid": object_guid(&state.tenant_id, name),
+    let domains = state.directory.read().verified_domains();
+    domains
+        .into_iter()
+        .map(|domain| {
+            json!({
+                "Name": domain.name,
+                "DomainName": domain.name,
+                "Identity": domain.name,
+                "Id": domain.name,
+                "Guid": object_guid(&state.tenant_id, &domain.name),
                 "DomainType": "Authoritative",
-                "Default": flag("isDefault"),
-                "InitialDomain": flag("isInitial"),
+                "Default": domain.is_default,
+                "InitialDomain": domain.is_initial,
                 "IsValid": true,
                 "ObjectState": "Unchanged",
-            }))
+            })
         })
         .collect()
 }

@@ -310,28 +310,16 @@ async fn fractional_numeric_dates_are_accepted_and_a_past_exp_is_still_refused()
         json!({"aud": audience, "iss": app.app_id, "sub": app.app_id,
                "jti": uuid::Uuid::new_v4().to_string(), "iat": iat, "nbf": iat, "exp": exp})
     };
-    let request = |assertion: String| {
-        let tenant = &tenant;
-        let app_id = app.app_id.clone();
-        async move {
-            support::post_assertion(
-                tenant,
-                &app_id,
-                &assertion,
-                "https://outlook.office365.com/.default",
-            )
-            .await
-        }
-    };
+    let exchange = "https://outlook.office365.com/.default";
     let fractional = support::assertion_with_claims(&certificate, &claims(now, now + 599.5));
-    let (status, body) = request(fractional).await;
+    let (status, body) = support::post_assertion(&tenant, &app.app_id, &fractional, exchange).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["access_token"].is_string());
 
     // Expired twenty minutes ago, fraction and all: still refused.
     let expired =
         support::assertion_with_claims(&certificate, &claims(now - 1800.25, now - 1200.25));
-    let (status, body) = request(expired).await;
+    let (status, body) = support::post_assertion(&tenant, &app.app_id, &expired, exchange).await;
     assert_eq!(status, 401, "{body}");
     support::assert_entra_error(&body, "invalid_client", 700024);
 }

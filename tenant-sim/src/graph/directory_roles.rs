@@ -10,31 +10,8 @@ use serde_json::Value;
 use crate::graph::authz::Operation;
 use crate::graph::directory_objects::directory_role;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{EntitySet, FilterProperty, json_response};
+use crate::graph::odata::{DIRECTORY_ROLES, json_response};
 use crate::graph::request::GraphRequest;
-
-/// `/directoryRoles` (<https://learn.microsoft.com/graph/api/resources/directoryrole>).
-pub const DIRECTORY_ROLES: EntitySet = EntitySet {
-    type_name: "directoryRole",
-    resource: "DirectoryRole",
-    filterable: &[
-        FilterProperty {
-            name: "id",
-            collection: false,
-            starts_with: false,
-        },
-        FilterProperty {
-            name: "roleTemplateId",
-            collection: false,
-            starts_with: false,
-        },
-        FilterProperty {
-            name: "displayName",
-            collection: false,
-            starts_with: true,
-        },
-    ],
-};
 
 /// The activated roles, as `directoryRole` objects.
 fn activated(request: &GraphRequest) -> Vec<Value> {

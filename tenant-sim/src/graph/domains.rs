@@ -7,43 +7,29 @@ use serde_json::{Value, json};
 
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{EntitySet, FilterProperty, json_response};
+use crate::graph::odata::{DOMAINS, json_response};
 use crate::graph::request::GraphRequest;
-
-/// `/domains`.
-pub const DOMAINS: EntitySet = EntitySet {
-    type_name: "domain",
-    resource: "Domain",
-    filterable: &[FilterProperty {
-        name: "id",
-        collection: false,
-        starts_with: false,
-    }],
-};
 
 /// The verified domains, as Graph's `domain` objects.
 fn domains(request: &GraphRequest) -> Vec<Value> {
-    let data = request.state.directory.read();
-    data.organization
-        .array("verifiedDomains")
-        .iter()
-        .filter_map(|domain| {
-            let name = domain.get("name")?.as_str()?;
-            let flag = |key: &str| domain.get(key).and_then(Value::as_bool).unwrap_or(false);
-            Some(json!({
-                "id": name,
-                "authenticationType": domain.get("type").and_then(Value::as_str).unwrap_or("Managed"),
+    let domains = request.state.directory.read().verified_domains();
+    domains
+        .into_iter()
+        .map(|domain| {
+            json!({
+                "id": domain.name,
+                "authenticationType": domain.authentication_type,
                 "availabilityStatus": null,
                 "isAdminManaged": true,
-                "isDefault": flag("isDefault"),
-                "isInitial": flag("isInitial"),
+                "isDefault": domain.is_default,
+                "isInitial": domain.is_initial,
                 "isRoot": true,
                 "isVerified": true,
                 "passwordNotificationWindowInDays": null,
                 "passwordValidityPeriodInDays": null,
                 "supportedServices": ["Email", "OfficeCommunicationsOnline"],
                 "state": null,
-            }))
+            })
         })
         .collect()
 }

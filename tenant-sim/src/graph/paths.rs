@@ -80,6 +80,22 @@ struct EntitySet {
     count: SetHandler,
 }
 
+/// `/applications`.
+const APPLICATIONS: EntitySet = EntitySet {
+    type_name: "application",
+    list: applications::list,
+    post: applications::post,
+    count: applications::count,
+};
+
+/// `/servicePrincipals`.
+const SERVICE_PRINCIPALS: EntitySet = EntitySet {
+    type_name: "servicePrincipal",
+    list: service_principals::list,
+    post: service_principals::post,
+    count: service_principals::count,
+};
+
 /// What the segments after a key-less entity-set segment address.
 enum SetPath<'a> {
     /// The set itself (`GET`, `POST`, `GET /$count`), answered.
@@ -240,14 +256,8 @@ fn applications_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let set = EntitySet {
-        type_name: "application",
-        list: applications::list,
-        post: applications::post,
-        count: applications::count,
-    };
     let (key, tail) = match key {
-        None => match set_path(request, &set, rest) {
+        None => match set_path(request, &APPLICATIONS, rest) {
             SetPath::Answered(answer) => return answer,
             SetPath::Item(id, tail) => (AppKey::Id(id.to_owned()), tail),
         },
@@ -307,14 +317,8 @@ fn service_principals_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let set = EntitySet {
-        type_name: "servicePrincipal",
-        list: service_principals::list,
-        post: service_principals::post,
-        count: service_principals::count,
-    };
     let (key, tail) = match key {
-        None => match set_path(request, &set, rest) {
+        None => match set_path(request, &SERVICE_PRINCIPALS, rest) {
             SetPath::Answered(answer) => return answer,
             SetPath::Item(id, tail) => (SpKey::Id(id.to_owned()), tail),
         },
