@@ -20,6 +20,11 @@ fn next(tenant: &Tenant, (service, method, path): Target, fault: Fault) {
         .update(|k| k.faults = vec![FaultRule::next(1, fault).service(service).on(method, path)]);
 }
 
+/// `GET url` with a client that trusts the tenant's CA and does not follow redirects.
+async fn get(tenant: &Tenant, url: &str) -> reqwest::Response {
+    support::client(tenant).get(url).send().await.unwrap()
+}
+
 fn discovery_url(tenant: &Tenant) -> String {
     format!(
         "{}/v2.0/.well-known/openid-configuration",
@@ -30,17 +35,13 @@ fn discovery_url(tenant: &Tenant) -> String {
 #[tokio::test]
 async fn truncated_json_is_the_services_own_answer_cut_in_half() {
     let tenant = support::start().await;
-    let client = support::client(&tenant);
-    let whole = client
-        .get(discovery_url(&tenant))
-        .send()
+    let whole = get(&tenant, &discovery_url(&tenant))
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
     next(&tenant, AUTHORITY, Fault::TruncatedJson);
-    let response = client.get(discovery_url(&tenant)).send().await.unwrap();
+    let response = get(&tenant, &discovery_url(&tenant)).await;
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-type"]
@@ -67,11 +68,11 @@ async fn truncated_json_is_the_services_own_answer_cut_in_half() {
 async fn html_instead_of_json_with_the_status_asked() {
     let tenant = support::start().await;
     next(&tenant, ORGANIZATION, Fault::Html { status: 200 });
-    let response = support::client(&tenant)
-        .get(format!("{}/v1.0/organization", tenant.graph_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = get(
+        &tenant,
+        &format!("{}/v1.0/organization", tenant.graph_url()),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -101,11 +102,7 @@ async fn html_instead_of_json_with_the_status_asked() {
 async fn a_wrong_content_type_labels_the_real_json_text_plain() {
     let tenant = support::start().await;
     next(&tenant, AUTHORITY, Fault::WrongContentType);
-    let response = support::client(&tenant)
-        .get(discovery_url(&tenant))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&tenant, &discovery_url(&tenant)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -124,11 +121,11 @@ async fn an_oversized_body_is_exactly_as_long_as_asked() {
         (Service::Graph, "GET", "/v1.0/applications"),
         Fault::OversizedBody { bytes },
     );
-    let response = support::client(&tenant)
-        .get(format!("{}/v1.0/applications", tenant.graph_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = get(
+        &tenant,
+        &format!("{}/v1.0/applications", tenant.graph_url()),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-length"], "3000000");
     let body = response.bytes().await.unwrap();
@@ -177,7 +174,7 @@ async fn a_redirect_points_to_the_other_host_name_of_the_listener() {
     let tenant = support::start().await;
     let url = format!("{}/v1.0/organization?$select=id", tenant.graph_url());
     next(&tenant, ORGANIZATION, Fault::RedirectToOtherHost);
-    let response = support::client(&tenant).get(&url).send().await.unwrap();
+    let response = get(&tenant, &url).await;
     assert_eq!(response.status(), 307);
     assert_eq!(
         response.headers()["location"],

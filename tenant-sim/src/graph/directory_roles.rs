@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::graph::authz::Operation;
 use crate::graph::directory_objects::directory_role;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{DIRECTORY_ROLES, json_response};
+use crate::graph::odata::DIRECTORY_ROLES;
 use crate::graph::request::GraphRequest;
 
 /// The activated roles, as `directoryRole` objects.
@@ -39,13 +39,7 @@ fn activated(request: &GraphRequest) -> Vec<Value> {
 pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDirectoryRoles)?;
     let options = request.list_options(&DIRECTORY_ROLES)?;
-    let body = options.list_body(
-        activated(request),
-        &request.base_url(),
-        &request.request_path(),
-        "directoryRoles",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, activated(request), "directoryRoles")
 }
 
 /// `GET /directoryRoles/{id}` (`by_template`: `/directoryRoles(roleTemplateId='…')`).
@@ -60,8 +54,5 @@ pub fn get(request: &GraphRequest, id: &str) -> Result<Response, GraphError> {
                 .is_some_and(|i| i.eq_ignore_ascii_case(id))
         })
         .ok_or_else(|| GraphError::resource_not_found(id))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(role, "directoryRoles"),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, role, "directoryRoles"))
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{DOMAINS, json_response};
+use crate::graph::odata::DOMAINS;
 use crate::graph::request::GraphRequest;
 
 /// The verified domains, as Graph's `domain` objects.
@@ -38,13 +38,7 @@ fn domains(request: &GraphRequest) -> Vec<Value> {
 pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDomains)?;
     let options = request.list_options(&DOMAINS)?;
-    let body = options.list_body(
-        domains(request),
-        &request.base_url(),
-        &request.request_path(),
-        "domains",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, domains(request), "domains")
 }
 
 /// `GET /domains/{name}`.
@@ -60,8 +54,5 @@ pub fn get(request: &GraphRequest, name: &str) -> Result<Response, GraphError> {
                 .is_some_and(|id| id.eq_ignore_ascii_case(name))
         })
         .ok_or_else(|| GraphError::resource_not_found(name))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(domain, "domains"),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, domain, "domains"))
 }

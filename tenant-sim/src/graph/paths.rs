@@ -96,33 +96,53 @@ const SERVICE_PRINCIPALS: EntitySet = EntitySet {
     count: service_principals::count,
 };
 
-/// What the segments after a key-less entity-set segment address.
+/// What the segments after an entity-set segment address.
 enum SetPath<'a> {
     /// The set itself (`GET`, `POST`, `GET /$count`), answered.
     Answered(Result<Response, GraphError>),
-    /// The item with this object id, and the segments after it.
-    Item(&'a str, &'a [&'a str]),
+    /// An item, by object id (`key: None`) or by the alternate key named `key`, and the segments after
+    /// it. Object ids and appIds are checked to be GUIDs.
+    Item {
+        key: Option<&'a str>,
+        value: String,
+        tail: &'a [&'a str],
+    },
 }
 
-/// Answers the requests to `set` as a whole; a segment after it that is no GUID but is in Graph's model
-/// (a function such as `delta()`) answers 501.
-fn set_path<'a>(request: &GraphRequest, set: &EntitySet, rest: &'a [&'a str]) -> SetPath<'a> {
+/// Resolves the path below `set`, whose segment carried `key` (`(appId='…')`) or none: answers the
+/// requests to the set as a whole; a segment after it that is no GUID but is in Graph's model (a
+/// function such as `delta()`) answers 501.
+fn set_path<'a>(
+    request: &GraphRequest,
+    set: &EntitySet,
+    key: Option<(Option<&'a str>, String)>,
+    rest: &'a [&'a str],
+) -> Result<SetPath<'a>, GraphError> {
     let method = &request.method;
-    match rest {
-        [] => SetPath::Answered(match *method {
-            Method::GET => (set.list)(request),
-            Method::POST => (set.post)(request),
-            _ => Err(not_allowed(request)),
-        }),
-        ["$count"] if method == Method::GET => SetPath::Answered((set.count)(request)),
-        [id, tail @ ..] => {
+    let (key, value, tail) = match (key, rest) {
+        (Some((key, value)), tail) => (key, value, tail),
+        (None, []) => {
+            return Ok(SetPath::Answered(match *method {
+                Method::GET => (set.list)(request),
+                Method::POST => (set.post)(request),
+                _ => Err(not_allowed(request)),
+            }));
+        }
+        (None, ["$count"]) if method == Method::GET => {
+            return Ok(SetPath::Answered((set.count)(request)));
+        }
+        (None, [id, tail @ ..]) => {
             let collection = Place::Collection(set.type_name);
             if uuid::Uuid::try_parse(id).is_err() && model::exists(collection, id) {
-                return SetPath::Answered(Err(unserved(request, collection, id)));
+                return Ok(SetPath::Answered(Err(unserved(request, collection, id))));
             }
-            SetPath::Item(id, tail)
+            (None, (*id).to_owned(), tail)
         }
+    };
+    if matches!(key, None | Some("appId")) {
+        check_guid_key(key, &value)?;
     }
+    Ok(SetPath::Item { key, value, tail })
 }
 
 /// An alternate key Graph does not support on this set. Wording is ours.
@@ -256,21 +276,15 @@ fn applications_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let (key, tail) = match key {
-        None => match set_path(request, &APPLICATIONS, rest) {
-            SetPath::Answered(answer) => return answer,
-            SetPath::Item(id, tail) => (AppKey::Id(id.to_owned()), tail),
+    let (key, tail) = match set_path(request, &APPLICATIONS, key, rest)? {
+        SetPath::Answered(answer) => return answer,
+        SetPath::Item { key, value, tail } => match key {
+            None => (AppKey::Id(value), tail),
+            Some("appId") => (AppKey::AppId(value), tail),
+            Some("uniqueName") => (AppKey::UniqueName(value), tail),
+            Some(other) => return Err(bad_key("applications", other)),
         },
-        Some((None, id)) => (AppKey::Id(id), rest),
-        Some((Some("appId"), app_id)) => (AppKey::AppId(app_id), rest),
-        Some((Some("uniqueName"), name)) => (AppKey::UniqueName(name), rest),
-        Some((Some(other), _)) => return Err(bad_key("applications", other)),
     };
-    match &key {
-        AppKey::Id(id) => check_guid_key(None, id)?,
-        AppKey::AppId(app_id) => check_guid_key(Some("appId"), app_id)?,
-        AppKey::UniqueName(_) => {}
-    }
     let place = Place::Entity("application");
     match (tail, method) {
         ([], &Method::GET) => applications::get(request, &key),
@@ -317,19 +331,14 @@ fn service_principals_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let (key, tail) = match key {
-        None => match set_path(request, &SERVICE_PRINCIPALS, rest) {
-            SetPath::Answered(answer) => return answer,
-            SetPath::Item(id, tail) => (SpKey::Id(id.to_owned()), tail),
+    let (key, tail) = match set_path(request, &SERVICE_PRINCIPALS, key, rest)? {
+        SetPath::Answered(answer) => return answer,
+        SetPath::Item { key, value, tail } => match key {
+            None => (SpKey::Id(value), tail),
+            Some("appId") => (SpKey::AppId(value), tail),
+            Some(other) => return Err(bad_key("servicePrincipals", other)),
         },
-        Some((None, id)) => (SpKey::Id(id), rest),
-        Some((Some("appId"), app_id)) => (SpKey::AppId(app_id), rest),
-        Some((Some(other), _)) => return Err(bad_key("servicePrincipals", other)),
     };
-    match &key {
-        SpKey::Id(id) => check_guid_key(None, id)?,
-        SpKey::AppId(app_id) => check_guid_key(Some("appId"), app_id)?,
-    }
     let place = Place::Entity("servicePrincipal");
     match (tail, method) {
         ([], &Method::GET) => service_principals::get(request, &key),

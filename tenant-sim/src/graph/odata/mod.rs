@@ -26,7 +26,9 @@ pub use crate::graph::odata::entity_sets::{
     USERS, expandable,
 };
 pub use crate::graph::odata::filter::{Filter, Literal, parse_filter};
-pub use crate::graph::odata::query_options::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryOptions};
+pub use crate::graph::odata::query_options::{
+    DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryOptions, eventual,
+};
 pub use crate::graph::odata::response::{
     GRAPH_V1_ROOT, ODATA_JSON, collection_context, entity_context, json_response, no_content,
 };

@@ -1,7 +1,8 @@
 //! The query options of one Graph request (`$filter`, `$select`, `$top`, `$count`, `$skiptoken`), and
 //! the list and entity bodies they shape.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
@@ -10,7 +11,9 @@ use crate::graph::error::GraphError;
 use crate::graph::model;
 use crate::graph::odata::entity_sets::{EntitySet, expandable};
 use crate::graph::odata::filter::{Filter, parse_filter};
-use crate::graph::odata::response::{GRAPH_V1_ROOT, collection_context, entity_context};
+use crate::graph::odata::response::{
+    GRAPH_V1_ROOT, collection_context, entity_context, json_response,
+};
 use crate::graph::schema;
 
 /// Graph's page size when `$top` is absent (directory objects).
@@ -39,6 +42,15 @@ pub struct QueryOptions {
     passthrough: Vec<(String, String)>,
 }
 
+/// Whether the request carries `ConsistencyLevel: eventual` (advanced queries,
+/// <https://learn.microsoft.com/graph/aad-advanced-queries>).
+pub fn eventual(headers: &HeaderMap) -> bool {
+    headers
+        .get("consistencylevel")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"))
+}
+
 /// The decoded name-value pairs of a query string (without `?`, percent-encoded).
 fn query_pairs(raw_query: Option<&str>) -> Vec<(String, String)> {
     raw_query
@@ -62,10 +74,7 @@ impl QueryOptions {
         headers: &HeaderMap,
         set: &EntitySet,
     ) -> Result<Self, GraphError> {
-        let eventual = headers
-            .get("consistencylevel")
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"));
+        let eventual = eventual(headers);
         let pairs = query_pairs(raw_query);
         let mut options = QueryOptions::default();
         let mut filter_text = None;
@@ -230,6 +239,11 @@ impl QueryOptions {
                     .is_none_or(|filter| filter.matches(item))
             })
             .collect()
+    }
+
+    /// The answer with `status` carrying [`Self::entity_body`] of `object`.
+    pub fn entity_answer(&self, status: StatusCode, object: Value, context_path: &str) -> Response {
+        json_response(status, &self.entity_body(object, context_path))
     }
 
     /// Graph's body for one object: projected by `$select`, with `@odata.context` first.
