@@ -3,7 +3,6 @@
 //! (<https://learn.microsoft.com/graph/api/directoryrole-list>). A role's object id here is its
 //! template id (ours: real tenants give activated roles object ids of their own).
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
@@ -45,14 +44,10 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
 /// `GET /directoryRoles/{id}` (`by_template`: `/directoryRoles(roleTemplateId='…')`).
 pub fn get(request: &GraphRequest, id: &str) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDirectoryRoles)?;
-    let options = request.single_options(DIRECTORY_ROLES.type_name)?;
-    let role = activated(request)
-        .into_iter()
-        .find(|role| {
-            role.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|i| i.eq_ignore_ascii_case(id))
-        })
-        .ok_or_else(|| GraphError::resource_not_found(id))?;
-    Ok(options.entity_answer(StatusCode::OK, role, "directoryRoles"))
+    request.item_answer(
+        DIRECTORY_ROLES.type_name,
+        activated(request),
+        id,
+        "directoryRoles",
+    )
 }

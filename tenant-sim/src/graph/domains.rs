@@ -1,7 +1,6 @@
 //! `GET /domains` and `/domains/{name}`: the organisation's verified domains as `domain` objects
 //! (<https://learn.microsoft.com/graph/api/domain-list>, <https://learn.microsoft.com/graph/api/resources/domain>).
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
@@ -44,15 +43,5 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
 /// `GET /domains/{name}`.
 pub fn get(request: &GraphRequest, name: &str) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDomains)?;
-    let options = request.single_options(DOMAINS.type_name)?;
-    let domain = domains(request)
-        .into_iter()
-        .find(|domain| {
-            domain
-                .get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| id.eq_ignore_ascii_case(name))
-        })
-        .ok_or_else(|| GraphError::resource_not_found(name))?;
-    Ok(options.entity_answer(StatusCode::OK, domain, "domains"))
+    request.item_answer(DOMAINS.type_name, domains(request), name, "domains")
 }

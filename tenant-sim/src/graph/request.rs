@@ -179,6 +179,27 @@ impl GraphRequest {
         Ok(json_response(StatusCode::OK, &body))
     }
 
+    /// The 200 answer with the item of `items` whose `id` is `id` (ASCII case-insensitive), as
+    /// `single_options` of `type_name` project it, or 404 `Request_ResourceNotFound`.
+    pub fn item_answer(
+        &self,
+        type_name: &str,
+        items: Vec<Value>,
+        id: &str,
+        context: &str,
+    ) -> Result<Response, GraphError> {
+        let options = self.single_options(type_name)?;
+        let item = items
+            .into_iter()
+            .find(|item| {
+                item.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.eq_ignore_ascii_case(id))
+            })
+            .ok_or_else(|| GraphError::resource_not_found(id))?;
+        Ok(options.entity_answer(StatusCode::OK, item, context))
+    }
+
     /// The service root the client called (`https://127.0.0.1:PORT/v1.0`), for `@odata.nextLink`.
     pub fn base_url(&self) -> String {
         format!("{}/v1.0", self.state.urls.graph)
