@@ -23,7 +23,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -149,47 +149,29 @@ fn stamp(headers: &mut HeaderMap) {
 
 /// An injected fault as Exchange answers it (the faults layer calls this). Wording is ours.
 pub(crate) fn fault_response(fault: Fault) -> Response {
-    let (error, retry_after) = match fault {
-        Fault::Throttle { retry_after_secs } => (
-            ExchangeError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "TooManyRequests",
-                "The request was throttled. Please retry after the time in the Retry-After header.",
-            ),
-            Some(retry_after_secs),
+    let error = match fault {
+        Fault::Throttle { .. } => ExchangeError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "The request was throttled. Please retry after the time in the Retry-After header.",
         ),
-        Fault::InternalServerError => (
-            ExchangeError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalServerError",
-                "An server side error occured.",
-            ),
-            None,
+        Fault::InternalServerError => ExchangeError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "An server side error occured.",
         ),
-        Fault::ServiceUnavailable { retry_after_secs } => (
-            ExchangeError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "ServiceUnavailable",
-                "The service is temporarily unavailable. Please retry later.",
-            ),
-            retry_after_secs,
+        Fault::ServiceUnavailable { .. } => ExchangeError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "The service is temporarily unavailable. Please retry later.",
         ),
-        _ => (
-            ExchangeError::new(
-                StatusCode::GATEWAY_TIMEOUT,
-                "GatewayTimeout",
-                "The request timed out while waiting for a back-end server.",
-            ),
-            None,
+        _ => ExchangeError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "GatewayTimeout",
+            "The request timed out while waiting for a back-end server.",
         ),
     };
-    let mut response = error.into_response();
-    if let Some(seconds) = retry_after {
-        response
-            .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
+    error.into_response()
 }
 
 async fn not_found(uri: Uri) -> Response {
@@ -413,25 +395,22 @@ fn organization_config(state: &TenantState) -> Value {
 
 /// `Get-AcceptedDomain`: one object per verified domain of the organisation.
 fn accepted_domains(state: &TenantState) -> Vec<Value> {
-    let data = state.directory.read();
-    data.organization
-        .array("verifiedDomains")
-        .iter()
-        .filter_map(|domain| {
-            let name = domain.get("name")?.as_str()?;
-            let flag = |key: &str| domain.get(key).and_then(Value::as_bool).unwrap_or(false);
-            Some(json!({
-                "Name": name,
-                "DomainName": name,
-                "Identity": name,
-                "Id": name,
-                "Guid": object_guid(&state.tenant_id, name),
+    let domains = state.directory.read().verified_domains();
+    domains
+        .into_iter()
+        .map(|domain| {
+            json!({
+                "Name": domain.name,
+                "DomainName": domain.name,
+                "Identity": domain.name,
+                "Id": domain.name,
+                "Guid": object_guid(&state.tenant_id, &domain.name),
                 "DomainType": "Authoritative",
-                "Default": flag("isDefault"),
-                "InitialDomain": flag("isInitial"),
+                "Default": domain.is_default,
+                "InitialDomain": domain.is_initial,
                 "IsValid": true,
                 "ObjectState": "Unchanged",
-            }))
+            })
         })
         .collect()
 }

@@ -107,6 +107,70 @@ impl RequestLogEntry {
     }
 }
 
+/// A request being handled, as its log entry will describe it once it is answered.
+pub(crate) struct LoggedRequest {
+    service: Service,
+    method: String,
+    path: String,
+    query: Option<String>,
+    connection: ConnectionInfo,
+    http_version: String,
+    started_at: OffsetDateTime,
+    started: tokio::time::Instant,
+}
+
+impl LoggedRequest {
+    /// A request starting now; `path_and_query` is split at `?` and the query redacted.
+    pub(crate) fn starting(
+        service: Service,
+        method: String,
+        path_and_query: &str,
+        connection: ConnectionInfo,
+        http_version: String,
+    ) -> Self {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path.to_owned(), Some(redact_query(query))),
+            None => (path_and_query.to_owned(), None),
+        };
+        LoggedRequest {
+            service,
+            method,
+            path,
+            query,
+            connection,
+            http_version,
+            started_at: OffsetDateTime::now_utc(),
+            started: tokio::time::Instant::now(),
+        }
+    }
+
+    /// Its entry, answered now with `status` (and `fault`), in batch `batch_id` as item `batch_item`.
+    pub(crate) fn answered(
+        self,
+        status: u16,
+        fault: Option<Fault>,
+        batch_id: Option<u64>,
+        batch_item: Option<String>,
+    ) -> RequestLogEntry {
+        RequestLogEntry {
+            service: self.service,
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            status,
+            started_at: self.started_at,
+            finished_at: OffsetDateTime::now_utc(),
+            duration: self.started.elapsed(),
+            connection_id: self.connection.id,
+            new_connection: self.connection.new,
+            http_version: self.http_version,
+            fault,
+            batch_id,
+            batch_item,
+        }
+    }
+}
+
 /// A query string with the values of secret parameters replaced by `REDACTED`.
 pub(crate) fn redact_query(query: &str) -> String {
     query

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use crate::error::StartError;
 
 /// The claims of an access token, as Entra writes v1 tokens (the kind Microsoft Graph and Exchange
-/// Online receive). https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
+/// Online receive). <https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference>
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccessClaims {
     /// The resource identifier (`https://graph.microsoft.com`).

@@ -1,18 +1,56 @@
 //! `tenant-sim serve`: prints its URLs, CA file, tenant id and users, and answers curl with the tenant's
 //! CA over HTTPS.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-/// Kills the server this test started when the test ends, even on a failed assertion.
-struct Server(Child);
+/// A running `tenant-sim serve` and the lines it printed up to `serving…`; killed when dropped (when
+/// the test ends, even on a failed assertion).
+struct Served {
+    child: Child,
+    lines: Vec<String>,
+}
 
-impl Drop for Server {
+impl Drop for Served {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// Starts `tenant-sim serve` with `args` and reads its banner.
+    fn start(args: &[&OsStr]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tenant-sim"))
+            .arg("serve")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let done = line.starts_with("serving");
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        Served { child, lines }
+    }
+
+    /// The value of the banner line `key: value`.
+    fn value(&self, key: &str) -> String {
+        self.lines
+            .iter()
+            .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+            .unwrap_or_else(|| panic!("no {key} line in {:#?}", self.lines))
+            .to_owned()
     }
 }
 
@@ -21,39 +59,22 @@ fn serve_prints_what_a_client_needs_and_answers_curl() {
     let directory = std::env::temp_dir().join(format!("tenant-sim-test-{}", std::process::id()));
     std::fs::create_dir_all(&directory).unwrap();
     let ca_file = directory.join("ca.pem");
-    let child = Command::new(env!("CARGO_BIN_EXE_tenant-sim"))
-        .args(["serve", "--ca-file"])
-        .arg(&ca_file)
-        .args(["--organization", "Fabrikam", "--domain-prefix", "fabrikam"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the binary starts");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().unwrap();
-    let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        let done = line.starts_with("serving");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    let value = |key: &str| {
-        lines
-            .iter()
-            .find_map(|l| l.strip_prefix(&format!("{key}: ")))
-            .unwrap_or_else(|| panic!("no {key} line in {lines:#?}"))
-            .to_owned()
-    };
+    let server = Served::start(&[
+        "--ca-file".as_ref(),
+        ca_file.as_os_str(),
+        "--organization".as_ref(),
+        "Fabrikam".as_ref(),
+        "--domain-prefix".as_ref(),
+        "fabrikam".as_ref(),
+    ]);
+    let value = |key: &str| server.value(key);
     let authority = value("authority");
     let tenant_id = value("tenant-id");
     assert!(value("graph").starts_with("https://127.0.0.1:"));
     assert!(value("exchange").starts_with("https://127.0.0.1:"));
     assert_eq!(value("ca-file"), ca_file.display().to_string());
     assert_eq!(value("initial-domain"), "fabrikam.onmicrosoft.com");
-    let text = lines.join("\n");
+    let text = server.lines.join("\n");
     for expected in [
         "admin@fabrikam.onmicrosoft.com (Global Admin): Global Administrator",
         "appadmin@fabrikam.onmicrosoft.com (Application Admin): Application Administrator",
@@ -108,33 +129,13 @@ fn serve_appends_each_request_to_the_request_log_file_as_a_json_line() {
     std::fs::create_dir_all(&directory).unwrap();
     let ca_file = directory.join("ca.pem");
     let log_file = directory.join("requests.jsonl");
-    let child = Command::new(env!("CARGO_BIN_EXE_tenant-sim"))
-        .args(["serve", "--ca-file"])
-        .arg(&ca_file)
-        .arg("--request-log")
-        .arg(&log_file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the binary starts");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().unwrap();
-    let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        let done = line.starts_with("serving");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    let value = |key: &str| {
-        lines
-            .iter()
-            .find_map(|l| l.strip_prefix(&format!("{key}: ")))
-            .unwrap_or_else(|| panic!("no {key} line in {lines:#?}"))
-            .to_owned()
-    };
+    let server = Served::start(&[
+        "--ca-file".as_ref(),
+        ca_file.as_os_str(),
+        "--request-log".as_ref(),
+        log_file.as_os_str(),
+    ]);
+    let value = |key: &str| server.value(key);
     assert_eq!(value("request-log"), log_file.display().to_string());
     let authority = value("authority");
     let graph = value("graph");

@@ -48,6 +48,17 @@ fn connector_like_app(tenant: &Tenant) -> support::App {
     app
 }
 
+/// `app` with a new certificate on its key credentials.
+fn with_certificate(tenant: &Tenant, app: support::App) -> (support::App, TestCertificate) {
+    let certificate = TestCertificate::new();
+    tenant
+        .directory()
+        .write()
+        .add_certificate(&app.object_id, &certificate.der)
+        .unwrap();
+    (app, certificate)
+}
+
 #[tokio::test]
 async fn a_client_secret_gets_an_app_only_token_with_roles_and_wids() {
     let tenant = support::start().await;
@@ -250,13 +261,7 @@ async fn client_credential_errors_are_entras() {
 #[tokio::test]
 async fn certificate_assertions_in_every_accepted_form() {
     let tenant = support::start().await;
-    let app = connector_like_app(&tenant);
-    let certificate = TestCertificate::new();
-    tenant
-        .directory()
-        .write()
-        .add_certificate(&app.object_id, &certificate.der)
-        .unwrap();
+    let (app, certificate) = with_certificate(&tenant, connector_like_app(&tenant));
     let audience = support::token_url(&tenant);
     let now = support::now();
     for (algorithm, thumbprint) in [
@@ -274,18 +279,11 @@ async fn certificate_assertions_in_every_accepted_form() {
             now,
             now + 600,
         );
-        let (status, body) = support::post_token(
+        let (status, body) = support::post_assertion(
             &tenant,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &app.app_id),
-                (
-                    "client_assertion_type",
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ),
-                ("client_assertion", &assertion),
-                ("scope", "https://outlook.office365.com/.default"),
-            ],
+            &app.app_id,
+            &assertion,
+            "https://outlook.office365.com/.default",
         )
         .await;
         assert_eq!(status, 200, "{algorithm:?}: {body}");
@@ -304,13 +302,7 @@ async fn certificate_assertions_in_every_accepted_form() {
 #[tokio::test]
 async fn fractional_numeric_dates_are_accepted_and_a_past_exp_is_still_refused() {
     let tenant = support::start().await;
-    let app = connector_like_app(&tenant);
-    let certificate = TestCertificate::new();
-    tenant
-        .directory()
-        .write()
-        .add_certificate(&app.object_id, &certificate.der)
-        .unwrap();
+    let (app, certificate) = with_certificate(&tenant, connector_like_app(&tenant));
     let audience = support::token_url(&tenant);
     // As MSAL Python writes them: `exp = time.time() + 600`, a fraction included (RFC 7519 §2).
     let now = time::OffsetDateTime::now_utc().unix_timestamp() as f64 + 0.375;
@@ -318,35 +310,16 @@ async fn fractional_numeric_dates_are_accepted_and_a_past_exp_is_still_refused()
         json!({"aud": audience, "iss": app.app_id, "sub": app.app_id,
                "jti": uuid::Uuid::new_v4().to_string(), "iat": iat, "nbf": iat, "exp": exp})
     };
-    let request = |assertion: String| {
-        let tenant = &tenant;
-        let app_id = app.app_id.clone();
-        async move {
-            support::post_token(
-                tenant,
-                &[
-                    ("grant_type", "client_credentials"),
-                    ("client_id", &app_id),
-                    (
-                        "client_assertion_type",
-                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                    ),
-                    ("client_assertion", &assertion),
-                    ("scope", "https://outlook.office365.com/.default"),
-                ],
-            )
-            .await
-        }
-    };
+    let exchange = "https://outlook.office365.com/.default";
     let fractional = support::assertion_with_claims(&certificate, &claims(now, now + 599.5));
-    let (status, body) = request(fractional).await;
+    let (status, body) = support::post_assertion(&tenant, &app.app_id, &fractional, exchange).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["access_token"].is_string());
 
     // Expired twenty minutes ago, fraction and all: still refused.
     let expired =
         support::assertion_with_claims(&certificate, &claims(now - 1800.25, now - 1200.25));
-    let (status, body) = request(expired).await;
+    let (status, body) = support::post_assertion(&tenant, &app.app_id, &expired, exchange).await;
     assert_eq!(status, 401, "{body}");
     support::assert_entra_error(&body, "invalid_client", 700024);
 }
@@ -354,13 +327,10 @@ async fn fractional_numeric_dates_are_accepted_and_a_past_exp_is_still_refused()
 #[tokio::test]
 async fn bad_assertions_are_refused_with_entras_codes() {
     let tenant = support::start().await;
-    let app = support::register_app(&tenant, "assertions", json!({}));
-    let certificate = TestCertificate::new();
-    tenant
-        .directory()
-        .write()
-        .add_certificate(&app.object_id, &certificate.der)
-        .unwrap();
+    let (app, certificate) = with_certificate(
+        &tenant,
+        support::register_app(&tenant, "assertions", json!({})),
+    );
     let stranger = TestCertificate::new();
     let audience = support::token_url(&tenant);
     let now = support::now();
@@ -368,18 +338,11 @@ async fn bad_assertions_are_refused_with_entras_codes() {
         let tenant = &tenant;
         let app_id = app.app_id.clone();
         async move {
-            support::post_token(
+            support::post_assertion(
                 tenant,
-                &[
-                    ("grant_type", "client_credentials"),
-                    ("client_id", &app_id),
-                    (
-                        "client_assertion_type",
-                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                    ),
-                    ("client_assertion", &assertion),
-                    ("scope", "https://graph.microsoft.com/.default"),
-                ],
+                &app_id,
+                &assertion,
+                "https://graph.microsoft.com/.default",
             )
             .await
         }
@@ -593,13 +556,7 @@ impl ClientAssertion for CertificateAssertion {
 #[tokio::test]
 async fn azure_identity_client_assertion_credential_gets_a_token_over_tls() {
     let tenant = support::start().await;
-    let app = connector_like_app(&tenant);
-    let certificate = TestCertificate::new();
-    tenant
-        .directory()
-        .write()
-        .add_certificate(&app.object_id, &certificate.der)
-        .unwrap();
+    let (app, certificate) = with_certificate(&tenant, connector_like_app(&tenant));
     let credential = ClientAssertionCredential::new(
         tenant.tenant_id().to_owned(),
         app.app_id.clone(),

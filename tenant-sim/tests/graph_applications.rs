@@ -9,7 +9,7 @@ mod support;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use graph::{Graph, assert_denied, assert_graph_error, assert_not_found, id_of};
+use graph::{Graph, Reply, assert_denied, assert_graph_error, assert_not_found, id_of};
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 use support::{TestCertificate, Thumbprint};
@@ -43,6 +43,27 @@ fn connector_app_body(name: &str) -> Value {
             {"resourceAppId": EXCHANGE_ONLINE_APP_ID, "resourceAccess": [{"id": MANAGE_AS_APP, "type": "Role"}]}
         ]
     })
+}
+
+/// An application's object id and appId, from the answer that created it.
+fn ids(created: &Reply) -> (String, String) {
+    (
+        id_of(created),
+        created.body["appId"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Creates an application from `body`, then its service principal: the application's object id and
+/// appId, and the service principal's id.
+async fn app_with_sp(graph: &Graph, body: Value) -> (String, String, String) {
+    let created = graph.post("/applications", body).await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let (id, app_id) = ids(&created);
+    let sp = graph
+        .post("/servicePrincipals", json!({"appId": app_id}))
+        .await;
+    assert_eq!(sp.status, 201, "{:#}", sp.body);
+    (id, app_id, id_of(&sp))
 }
 
 #[tokio::test]
@@ -354,17 +375,7 @@ async fn the_unique_name_upsert_creates_once_then_updates() {
 async fn add_password_shows_the_secret_once_and_entra_accepts_it() {
     let tenant = graph::start().await;
     let graph = admin(&tenant).await;
-    let created = graph
-        .post("/applications", connector_app_body("secret"))
-        .await;
-    let (id, app_id) = (
-        id_of(&created),
-        created.body["appId"].as_str().unwrap().to_owned(),
-    );
-    let sp = graph
-        .post("/servicePrincipals", json!({"appId": app_id}))
-        .await;
-    assert_eq!(sp.status, 201, "{:#}", sp.body);
+    let (id, app_id, _) = app_with_sp(&graph, connector_app_body("secret")).await;
 
     let reply = graph
         .post(
@@ -426,10 +437,7 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
         credential["customKeyIdentifier"],
         STANDARD.encode(certificate.sha1())
     );
-    let (id, app_id) = (
-        id_of(&created),
-        created.body["appId"].as_str().unwrap().to_owned(),
-    );
+    let (id, app_id) = ids(&created);
 
     let selected = graph
         .get(&format!("/applications/{id}?$select=keyCredentials"))
@@ -452,18 +460,11 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
         support::now(),
         support::now() + 300,
     );
-    let (status, body) = support::post_token(
+    let (status, body) = support::post_assertion(
         &tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &assertion),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
+        &app_id,
+        &assertion,
+        "https://graph.microsoft.com/.default",
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -486,18 +487,11 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
         support::now(),
         support::now() + 300,
     );
-    let (status, body) = support::post_token(
+    let (status, body) = support::post_assertion(
         &tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &stale),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
+        &app_id,
+        &stale,
+        "https://graph.microsoft.com/.default",
     )
     .await;
     assert_eq!(status, 401, "{body}");
@@ -516,34 +510,6 @@ async fn a_certificate_sent_with_the_app_signs_client_assertions_entra_accepts()
     );
 }
 
-/// Whether Entra accepts a client assertion of `app_id` signed by `certificate`.
-async fn signs_in(tenant: &Tenant, app_id: &str, certificate: &TestCertificate) -> bool {
-    let assertion = support::assertion(
-        certificate,
-        Algorithm::RS256,
-        Thumbprint::Sha1Base64Url,
-        app_id,
-        &support::token_url(tenant),
-        support::now(),
-        support::now() + 300,
-    );
-    let (status, _) = support::post_token(
-        tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &assertion),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
-    )
-    .await;
-    status == 200
-}
-
 #[tokio::test]
 async fn a_pem_body_with_line_breaks_is_a_key_and_credentials_sent_back_as_read_are_kept() {
     let tenant = graph::start().await;
@@ -560,16 +526,11 @@ async fn a_pem_body_with_line_breaks_is_a_key_and_credentials_sent_back_as_read_
     let mut body = connector_app_body("pem body");
     body["keyCredentials"] =
         json!([{"type": "AsymmetricX509Cert", "usage": "Verify", "key": pem_body}]);
-    let created = graph.post("/applications", body).await;
-    assert_eq!(created.status, 201, "{:#}", created.body);
-    let (id, app_id) = (
-        id_of(&created),
-        created.body["appId"].as_str().unwrap().to_owned(),
+    let (id, app_id, _) = app_with_sp(&graph, body).await;
+    assert_eq!(
+        support::assertion_status(&tenant, &app_id, &first).await,
+        200
     );
-    graph
-        .post("/servicePrincipals", json!({"appId": app_id}))
-        .await;
-    assert!(signs_in(&tenant, &app_id, &first).await);
 
     // Read the collection as Graph returns it (key: null), append one, write it back.
     let read = graph.get(&format!("/applications/{id}")).await;
@@ -592,11 +553,15 @@ async fn a_pem_body_with_line_breaks_is_a_key_and_credentials_sent_back_as_read_
     assert_eq!(after.len(), 2);
     assert_eq!(after[0]["keyId"], read.body["keyCredentials"][0]["keyId"]);
     assert_eq!(after[0]["key"], STANDARD.encode(&first.der));
-    assert!(
-        signs_in(&tenant, &app_id, &first).await,
+    assert_eq!(
+        support::assertion_status(&tenant, &app_id, &first).await,
+        200,
         "the first is kept"
     );
-    assert!(signs_in(&tenant, &app_id, &second).await);
+    assert_eq!(
+        support::assertion_status(&tenant, &app_id, &second).await,
+        200
+    );
 
     // A keyless credential the application does not have is still refused.
     let unknown = graph
@@ -618,18 +583,7 @@ async fn a_pem_body_with_line_breaks_is_a_key_and_credentials_sent_back_as_read_
 async fn deleting_an_application_takes_its_service_principal_assignments_and_grants() {
     let tenant = graph::start().await;
     let graph = admin(&tenant).await;
-    let created = graph
-        .post("/applications", connector_app_body("doomed"))
-        .await;
-    let (id, app_id) = (
-        id_of(&created),
-        created.body["appId"].as_str().unwrap().to_owned(),
-    );
-    let sp = id_of(
-        &graph
-            .post("/servicePrincipals", json!({"appId": app_id}))
-            .await,
-    );
+    let (id, _, sp) = app_with_sp(&graph, connector_app_body("doomed")).await;
     let exo = id_of(
         &graph
             .get(&format!(
@@ -739,16 +693,7 @@ async fn members_write_their_own_apps_and_application_admins_any() {
 async fn a_patch_may_drop_a_secret_but_not_add_one() {
     let tenant = graph::start().await;
     let graph = admin(&tenant).await;
-    let created = graph
-        .post("/applications", connector_app_body("secrets"))
-        .await;
-    let (id, app_id) = (
-        id_of(&created),
-        created.body["appId"].as_str().unwrap().to_owned(),
-    );
-    graph
-        .post("/servicePrincipals", json!({"appId": app_id}))
-        .await;
+    let (id, app_id, _) = app_with_sp(&graph, connector_app_body("secrets")).await;
     let path = format!("/applications/{id}");
     let first = graph
         .post(&format!("{path}/addPassword"), json!({}))

@@ -145,39 +145,6 @@ fn proof(certificate: &support::TestCertificate, application_object_id: &str) ->
     )
 }
 
-/// Posts a client assertion signed by `certificate`; returns the token endpoint's status.
-async fn assertion_status(
-    tenant: &Tenant,
-    app_id: &str,
-    certificate: &support::TestCertificate,
-) -> u16 {
-    let now = support::now();
-    let assertion = support::assertion(
-        certificate,
-        jsonwebtoken::Algorithm::RS256,
-        support::Thumbprint::Sha1Base64Url,
-        app_id,
-        &support::token_url(tenant),
-        now,
-        now + 600,
-    );
-    support::post_token(
-        tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &assertion),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
-    )
-    .await
-    .0
-}
-
 #[tokio::test]
 async fn credential_actions_roll_keys_and_secrets() {
     use base64::Engine;
@@ -234,7 +201,10 @@ async fn credential_actions_roll_keys_and_secrets() {
     );
     assert_eq!(added.body["displayName"], "CN=second");
     assert_eq!(added.body["key"], Value::Null);
-    assert_eq!(assertion_status(&tenant, &app.app_id, &second).await, 200);
+    assert_eq!(
+        support::assertion_status(&tenant, &app.app_id, &second).await,
+        200
+    );
 
     // A proof signed by a certificate the app does not have is refused.
     let stranger = support::TestCertificate::new();
@@ -264,8 +234,14 @@ async fn credential_actions_roll_keys_and_secrets() {
         )
         .await;
     assert_eq!(gone.status, 204, "{:#}", gone.body);
-    assert_eq!(assertion_status(&tenant, &app.app_id, &first).await, 401);
-    assert_eq!(assertion_status(&tenant, &app.app_id, &second).await, 200);
+    assert_eq!(
+        support::assertion_status(&tenant, &app.app_id, &first).await,
+        401
+    );
+    assert_eq!(
+        support::assertion_status(&tenant, &app.app_id, &second).await,
+        200
+    );
 }
 
 #[tokio::test]

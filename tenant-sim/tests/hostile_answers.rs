@@ -5,11 +5,24 @@ mod support;
 
 use tenant_sim::{Fault, FaultRule, Service, Tenant};
 
-/// Makes the next request matching `method` and `path` (on `service`) get `fault`.
-fn next(tenant: &Tenant, service: Service, method: &str, path: &str, fault: Fault) {
+/// Which requests a rule catches: service, method and path prefix.
+type Target = (Service, &'static str, &'static str);
+
+/// Every GET of the authority.
+const AUTHORITY: Target = (Service::Authority, "GET", "/");
+/// Graph's `GET /v1.0/organization`.
+const ORGANIZATION: Target = (Service::Graph, "GET", "/v1.0/organization");
+
+/// Makes the next request `target` catches get `fault`.
+fn next(tenant: &Tenant, (service, method, path): Target, fault: Fault) {
     tenant
         .knobs()
         .update(|k| k.faults = vec![FaultRule::next(1, fault).service(service).on(method, path)]);
+}
+
+/// `GET url` with a client that trusts the tenant's CA and does not follow redirects.
+async fn get(tenant: &Tenant, url: &str) -> reqwest::Response {
+    support::client(tenant).get(url).send().await.unwrap()
 }
 
 fn discovery_url(tenant: &Tenant) -> String {
@@ -22,23 +35,13 @@ fn discovery_url(tenant: &Tenant) -> String {
 #[tokio::test]
 async fn truncated_json_is_the_services_own_answer_cut_in_half() {
     let tenant = support::start().await;
-    let client = support::client(&tenant);
-    let whole = client
-        .get(discovery_url(&tenant))
-        .send()
+    let whole = get(&tenant, &discovery_url(&tenant))
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
-    next(
-        &tenant,
-        Service::Authority,
-        "GET",
-        "/",
-        Fault::TruncatedJson,
-    );
-    let response = client.get(discovery_url(&tenant)).send().await.unwrap();
+    next(&tenant, AUTHORITY, Fault::TruncatedJson);
+    let response = get(&tenant, &discovery_url(&tenant)).await;
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-type"]
@@ -64,18 +67,12 @@ async fn truncated_json_is_the_services_own_answer_cut_in_half() {
 #[tokio::test]
 async fn html_instead_of_json_with_the_status_asked() {
     let tenant = support::start().await;
-    next(
+    next(&tenant, ORGANIZATION, Fault::Html { status: 200 });
+    let response = get(
         &tenant,
-        Service::Graph,
-        "GET",
-        "/v1.0/organization",
-        Fault::Html { status: 200 },
-    );
-    let response = support::client(&tenant)
-        .get(format!("{}/v1.0/organization", tenant.graph_url()))
-        .send()
-        .await
-        .unwrap();
+        &format!("{}/v1.0/organization", tenant.graph_url()),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -85,9 +82,7 @@ async fn html_instead_of_json_with_the_status_asked() {
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     next(
         &tenant,
-        Service::Exchange,
-        "POST",
-        "/adminapi",
+        (Service::Exchange, "POST", "/adminapi"),
         Fault::Html { status: 502 },
     );
     let bad_gateway = support::client(&tenant)
@@ -106,18 +101,8 @@ async fn html_instead_of_json_with_the_status_asked() {
 #[tokio::test]
 async fn a_wrong_content_type_labels_the_real_json_text_plain() {
     let tenant = support::start().await;
-    next(
-        &tenant,
-        Service::Authority,
-        "GET",
-        "/",
-        Fault::WrongContentType,
-    );
-    let response = support::client(&tenant)
-        .get(discovery_url(&tenant))
-        .send()
-        .await
-        .unwrap();
+    next(&tenant, AUTHORITY, Fault::WrongContentType);
+    let response = get(&tenant, &discovery_url(&tenant)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -133,16 +118,14 @@ async fn an_oversized_body_is_exactly_as_long_as_asked() {
     let bytes = 3_000_000;
     next(
         &tenant,
-        Service::Graph,
-        "GET",
-        "/v1.0/applications",
+        (Service::Graph, "GET", "/v1.0/applications"),
         Fault::OversizedBody { bytes },
     );
-    let response = support::client(&tenant)
-        .get(format!("{}/v1.0/applications", tenant.graph_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = get(
+        &tenant,
+        &format!("{}/v1.0/applications", tenant.graph_url()),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-length"], "3000000");
     let body = response.bytes().await.unwrap();
@@ -154,7 +137,11 @@ async fn an_oversized_body_is_exactly_as_long_as_asked() {
 #[tokio::test]
 async fn an_endless_body_keeps_coming_until_the_client_stops_reading() {
     let tenant = support::start().await;
-    next(&tenant, Service::Exchange, "POST", "/", Fault::EndlessBody);
+    next(
+        &tenant,
+        (Service::Exchange, "POST", "/"),
+        Fault::EndlessBody,
+    );
     let mut response = support::client(&tenant)
         .post(format!(
             "{}/adminapi/beta/x/InvokeCommand",
@@ -186,14 +173,8 @@ async fn an_endless_body_keeps_coming_until_the_client_stops_reading() {
 async fn a_redirect_points_to_the_other_host_name_of_the_listener() {
     let tenant = support::start().await;
     let url = format!("{}/v1.0/organization?$select=id", tenant.graph_url());
-    next(
-        &tenant,
-        Service::Graph,
-        "GET",
-        "/v1.0/organization",
-        Fault::RedirectToOtherHost,
-    );
-    let response = support::client(&tenant).get(&url).send().await.unwrap();
+    next(&tenant, ORGANIZATION, Fault::RedirectToOtherHost);
+    let response = get(&tenant, &url).await;
     assert_eq!(response.status(), 307);
     assert_eq!(
         response.headers()["location"],
@@ -202,13 +183,7 @@ async fn a_redirect_points_to_the_other_host_name_of_the_listener() {
 
     // A client that follows redirects reaches the tenant again, under the other name, on a new
     // connection (tokens would travel to a host the client did not choose).
-    next(
-        &tenant,
-        Service::Graph,
-        "GET",
-        "/v1.0/organization",
-        Fault::RedirectToOtherHost,
-    );
+    next(&tenant, ORGANIZATION, Fault::RedirectToOtherHost);
     tenant.request_log().clear();
     let following = reqwest::Client::builder()
         .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])

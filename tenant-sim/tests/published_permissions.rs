@@ -2,15 +2,20 @@
 //! Microsoft Graph delegated scope resolves at `/authorize` and `/token`, every app role in an app-only
 //! token, and a sample of ids is what Microsoft's permissions reference gives.
 
+#[path = "support/graph.rs"]
+mod graph;
 mod support;
 
 use aws_lc_rs::digest;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tenant_sim::directory::permissions::published;
 use tenant_sim::directory::well_known::{EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID};
 use tenant_sim::{KnobSettings, SeedOptions, Tenant, TenantOptions};
+
+/// Microsoft Graph's resource identifier.
+const GRAPH: &str = "https://graph.microsoft.com";
 
 /// Ids as https://learn.microsoft.com/graph/permissions-reference gives them: (value, delegated id,
 /// application id).
@@ -138,43 +143,16 @@ async fn every_graph_scope_resolves_at_authorize_and_token() {
 #[tokio::test]
 async fn every_graph_app_role_reaches_an_app_only_token() {
     let tenant = support::start().await;
-    let graph = published(MICROSOFT_GRAPH_APP_ID).expect("Microsoft Graph's list");
-    let app = support::register_app(&tenant, "every role", json!({}));
-    let secret = {
-        let mut data = tenant.directory().write();
-        let graph_sp = data
-            .service_principal_by_app_id(MICROSOFT_GRAPH_APP_ID)
-            .unwrap()
-            .id()
-            .to_owned();
-        for role in &graph.application {
-            data.grant_app_role(&app.service_principal_id, &graph_sp, &role.id)
-                .unwrap();
-        }
-        data.add_client_secret(&app.object_id, "all", None).unwrap()["secretText"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let (status, body) = support::post_token(
-        &tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app.app_id),
-            ("client_secret", &secret),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let claims = tenant
-        .state()
-        .verify_access_token(
-            body["access_token"].as_str().unwrap(),
-            "https://graph.microsoft.com",
-        )
-        .unwrap();
-    for role in &graph.application {
+    let published_graph = published(MICROSOFT_GRAPH_APP_ID).expect("Microsoft Graph's list");
+    let role_ids: Vec<&str> = published_graph
+        .application
+        .iter()
+        .map(|role| role.id.as_str())
+        .collect();
+    let (app, secret) = graph::app_with_graph_roles(&tenant, "every role", &role_ids);
+    let token = graph::app_token(&tenant, &app.app_id, &secret, GRAPH).await;
+    let claims = tenant.state().verify_access_token(&token, GRAPH).unwrap();
+    for role in &published_graph.application {
         assert!(claims.has_role(&role.value), "{} not in roles", role.value);
     }
 }
@@ -182,40 +160,10 @@ async fn every_graph_app_role_reaches_an_app_only_token() {
 #[tokio::test]
 async fn sample_ids_are_microsofts() {
     let tenant = support::start().await;
-    let app = support::register_app(&tenant, "reader", json!({}));
-    let secret = {
-        let mut data = tenant.directory().write();
-        let graph_sp = data
-            .service_principal_by_app_id(MICROSOFT_GRAPH_APP_ID)
-            .unwrap()
-            .id()
-            .to_owned();
-        // Application.Read.All, to read service principals.
-        data.grant_app_role(
-            &app.service_principal_id,
-            &graph_sp,
-            "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
-        )
-        .unwrap();
-        data.add_client_secret(&app.object_id, "s", None).unwrap()["secretText"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let token = support::post_token(
-        &tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app.app_id),
-            ("client_secret", &secret),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
-    )
-    .await
-    .1["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    // Application.Read.All, to read service principals.
+    let (app, secret) =
+        graph::app_with_graph_roles(&tenant, "reader", &["9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"]);
+    let token = graph::app_token(&tenant, &app.app_id, &secret, GRAPH).await;
     let scopes = listed(
         &tenant,
         &token,
@@ -234,7 +182,7 @@ async fn sample_ids_are_microsofts() {
             );
         }
     }
-    // Admin-only scopes say so, as on the reference page.
+    // Admin-only scopes say so, as on https://learn.microsoft.com/graph/permissions-reference.
     let organization = scopes
         .iter()
         .find(|s| s["value"] == "Organization.Read.All")

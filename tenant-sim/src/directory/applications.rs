@@ -184,6 +184,23 @@ impl DirectoryData {
 
 /// OData `PATCH`: each given property replaces the stored one, except complex values (JSON objects) on
 /// both sides, which are merged recursively. Keys in `skip` are left alone (handled by the caller).
+/// The redirect URIs of an application, each with its section (`web`, `publicClient`, `spa`).
+pub(crate) fn redirect_uris(app: &DirectoryObject) -> Vec<(&'static str, &str)> {
+    ["web", "publicClient", "spa"]
+        .into_iter()
+        .flat_map(|section| {
+            app.json
+                .get(section)
+                .and_then(|s| s.get("redirectUris"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(move |uri| (section, uri))
+        })
+        .collect()
+}
+
 pub(crate) fn merge_patch(
     target: &mut Map<String, Value>,
     patch: &Map<String, Value>,

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::directory::applications::redirect_uris;
 use crate::directory::data::DirectoryData;
 use crate::directory::well_known::MICROSOFT_SERVICES_TENANT_ID;
 
@@ -31,21 +32,14 @@ impl DirectoryData {
     pub fn client_registration(&self, client_id: &str) -> Option<ClientRegistration> {
         let sp = self.service_principal_by_app_id(client_id);
         if let Some(app) = self.application_by_app_id(client_id) {
-            let mut redirect_uris = Vec::new();
-            let mut public_uris = false;
-            for section in ["web", "publicClient", "spa"] {
-                if let Some(uris) = app
-                    .json
-                    .get(section)
-                    .and_then(|s| s.get("redirectUris"))
-                    .and_then(Value::as_array)
-                {
-                    if section == "publicClient" && !uris.is_empty() {
-                        public_uris = true;
-                    }
-                    redirect_uris.extend(uris.iter().filter_map(Value::as_str).map(str::to_owned));
-                }
-            }
+            let registered = redirect_uris(app);
+            let public_uris = registered
+                .iter()
+                .any(|(section, _)| *section == "publicClient");
+            let redirect_uris = registered
+                .into_iter()
+                .map(|(_, uri)| uri.to_owned())
+                .collect();
             let fallback_public = app
                 .json
                 .get("isFallbackPublicClient")

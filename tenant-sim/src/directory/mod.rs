@@ -30,5 +30,6 @@ pub use crate::directory::consent_type::ConsentType;
 pub use crate::directory::data::{CredentialStore, Directory, DirectoryData};
 pub use crate::directory::error::DirectoryError;
 pub use crate::directory::object::{DirectoryObject, new_object_id};
+pub use crate::directory::organization::VerifiedDomain;
 pub use crate::directory::seed::{SeedOptions, SeededUser, SeededUsers};
 pub use crate::directory::timestamps::{graph_timestamp, parse_graph_timestamp};

@@ -40,7 +40,41 @@ pub(crate) fn organization(
     ]))
 }
 
+/// One of the organisation's `verifiedDomains`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedDomain {
+    /// The domain name (`contoso.onmicrosoft.com`).
+    pub name: String,
+    /// Whether it is the default domain.
+    pub is_default: bool,
+    /// Whether it is the initial `*.onmicrosoft.com` domain.
+    pub is_initial: bool,
+    /// `Managed` or `Federated`.
+    pub authentication_type: String,
+}
+
 impl DirectoryData {
+    /// The organisation's verified domains.
+    pub fn verified_domains(&self) -> Vec<VerifiedDomain> {
+        self.organization
+            .array("verifiedDomains")
+            .iter()
+            .filter_map(|domain| {
+                let flag = |key: &str| domain.get(key).and_then(Value::as_bool).unwrap_or(false);
+                Some(VerifiedDomain {
+                    name: domain.get("name")?.as_str()?.to_owned(),
+                    is_default: flag("isDefault"),
+                    is_initial: flag("isInitial"),
+                    authentication_type: domain
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("Managed")
+                        .to_owned(),
+                })
+            })
+            .collect()
+    }
+
     /// The organisation's display name.
     pub fn organization_name(&self) -> &str {
         self.organization.str("displayName").unwrap_or_default()

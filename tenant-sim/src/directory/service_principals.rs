@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
-use crate::directory::applications::merge_patch;
+use crate::directory::applications::{merge_patch, redirect_uris};
 use crate::directory::data::DirectoryData;
 use crate::directory::error::DirectoryError;
 use crate::directory::object::{DirectoryObject, new_object_id, object};
@@ -97,17 +97,10 @@ impl DirectoryData {
                 id: app_id.to_owned(),
             })?
             .clone();
-        let mut reply_urls: Vec<Value> = Vec::new();
-        for section in ["web", "publicClient", "spa"] {
-            if let Some(uris) = app
-                .json
-                .get(section)
-                .and_then(|s| s.get("redirectUris"))
-                .and_then(Value::as_array)
-            {
-                reply_urls.extend(uris.iter().cloned());
-            }
-        }
+        let reply_urls: Vec<Value> = redirect_uris(&app)
+            .into_iter()
+            .map(|(_, uri)| json!(uri))
+            .collect();
         let mut names = vec![json!(app_id)];
         names.extend(app.array("identifierUris").iter().cloned());
         let tenant_id = self.tenant_id.clone();

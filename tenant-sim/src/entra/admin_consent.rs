@@ -1,6 +1,6 @@
 //! `GET /{tenant}/adminconsent` (and `/{tenant}/v2.0/adminconsent`): the signed-in admin grants the
 //! application's required permissions tenant-wide, and Entra redirects with `admin_consent=True`.
-//! https://learn.microsoft.com/entra/identity-platform/v2-admin-consent
+//! <https://learn.microsoft.com/entra/identity-platform/v2-admin-consent>
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! `GET /{tenant}/oauth2/v2.0/authorize`: signs the knob's user in without UI, runs consent, and
 //! redirects to the client's registered redirect URI with an authorization code.
-//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
-//! https://learn.microsoft.com/entra/identity-platform/reply-url (loopback: the port is ignored)
+//! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>
+//! <https://learn.microsoft.com/entra/identity-platform/reply-url> (loopback: the port is ignored)
 
 use std::sync::Arc;
 

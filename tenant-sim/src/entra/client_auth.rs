@@ -1,6 +1,6 @@
 //! Client authentication at the token endpoint: none (public clients), a client secret (form or HTTP
 //! Basic), or a client assertion signed with a certificate on the application.
-//! https://learn.microsoft.com/entra/identity-platform/certificate-credentials
+//! <https://learn.microsoft.com/entra/identity-platform/certificate-credentials>
 
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
 //! Who signs in and what they may consent to: Entra's user and admin consent for delegated permissions.
-//! https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent
+//! <https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent>
 
 use axum::http::StatusCode;
 use serde_json::Value;

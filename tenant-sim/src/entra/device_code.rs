@@ -1,7 +1,7 @@
 //! The device authorization grant: `POST /{tenant}/oauth2/v2.0/devicecode` and its polling at the token
 //! endpoint. The simulated user's answer comes from the `device_code_approval` knob or from
 //! `Tenant::approve_device_code` / `decline_device_code`.
-//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code
+//! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code>
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! OpenID Connect discovery and the signing keys.
-//! https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc
+//! <https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc>
 
 use std::sync::Arc;
 

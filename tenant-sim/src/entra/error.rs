@@ -1,9 +1,8 @@
 //! Entra ID's error responses: the JSON body of the token endpoints and the error redirect of the
-//! interactive endpoints. https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+//! interactive endpoints. <https://learn.microsoft.com/entra/identity-platform/reference-error-codes>
 
 use axum::Json;
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -138,49 +137,31 @@ impl IntoResponse for EntraError {
 /// issuance error (50000) (<https://learn.microsoft.com/entra/identity-platform/reference-error-codes>);
 /// pairing them with these statuses is ours. The fault layer calls this.
 pub(crate) fn fault_answer(fault: Fault) -> Response {
-    let (error, retry_after) = match fault {
-        Fault::Throttle { retry_after_secs } => (
-            EntraError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "temporarily_unavailable",
-                90055,
-                "There are too many incoming requests. Please retry later.",
-            ),
-            Some(retry_after_secs),
+    let error = match fault {
+        Fault::Throttle { .. } => EntraError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "temporarily_unavailable",
+            90055,
+            "There are too many incoming requests. Please retry later.",
         ),
-        Fault::ServiceUnavailable { retry_after_secs } => (
-            EntraError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "temporarily_unavailable",
-                90033,
-                "A transient error has occurred. Please try again.",
-            ),
-            retry_after_secs,
+        Fault::ServiceUnavailable { .. } => EntraError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            90033,
+            "A transient error has occurred. Please try again.",
         ),
-        Fault::InternalServerError => (
-            EntraError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                50000,
-                "There was an error issuing a token or an issue with the sign-in service.",
-            ),
-            None,
+        Fault::InternalServerError => EntraError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            50000,
+            "There was an error issuing a token or an issue with the sign-in service.",
         ),
-        _ => (
-            EntraError::new(
-                StatusCode::GATEWAY_TIMEOUT,
-                "temporarily_unavailable",
-                90033,
-                "A transient error has occurred. Please try again.",
-            ),
-            None,
+        _ => EntraError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "temporarily_unavailable",
+            90033,
+            "A transient error has occurred. Please try again.",
         ),
     };
-    let mut response = error.into_response();
-    if let Some(seconds) = retry_after {
-        response
-            .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
+    error.into_response()
 }

@@ -46,6 +46,59 @@ pub(crate) fn asks_client_info(form: &std::collections::HashMap<String, String>)
     form.get("client_info").map(String::as_str) == Some("1")
 }
 
+/// Who an access token is about: a user (`idtyp` `user`) or a service principal (`app`).
+pub(crate) struct Subject<'a> {
+    pub idtyp: &'static str,
+    pub oid: &'a str,
+    pub sub: String,
+}
+
+/// The access token claims for `client` calling the resource of `request` as `subject`, valid from now
+/// for the access-token lifetime knob, with no `scp`, `roles`, `wids` or user names (the caller adds
+/// those).
+pub(crate) fn access_claims(
+    state: &TenantState,
+    request: &ScopeRequest,
+    client: &ClientRegistration,
+    appidacr: u8,
+    subject: Subject<'_>,
+) -> AccessClaims {
+    let (now, exp) = lifetime_window(state.knobs.get().access_token_lifetime);
+    AccessClaims {
+        aud: request.resource.audience(),
+        iss: state.access_token_issuer(),
+        iat: now,
+        nbf: now,
+        exp,
+        appid: client.app_id.clone(),
+        appidacr: appidacr.to_string(),
+        app_displayname: Some(client.display_name.clone()),
+        idtyp: subject.idtyp.to_owned(),
+        oid: subject.oid.to_owned(),
+        sub: subject.sub,
+        tid: state.tenant_id.clone(),
+        scp: None,
+        roles: None,
+        wids: None,
+        upn: None,
+        unique_name: None,
+        name: None,
+        uti: random_token(16),
+        ver: "1.0".to_owned(),
+    }
+}
+
+/// A token answer carrying the access token of `claims`: `token_type`, `expires_in`, `ext_expires_in`,
+/// `access_token`.
+pub(crate) fn token_answer(state: &TenantState, claims: &AccessClaims) -> Value {
+    json!({
+        "token_type": "Bearer",
+        "expires_in": claims.exp - claims.iat,
+        "ext_expires_in": claims.exp - claims.iat,
+        "access_token": state.signing_key.sign(claims),
+    })
+}
+
 /// Issues access (and ID, refresh) tokens for a signed-in user.
 pub(crate) fn issue_delegated(
     state: &TenantState,
@@ -79,37 +132,27 @@ pub(crate) fn issue_delegated(
     let upn = user.str("userPrincipalName").unwrap_or_default().to_owned();
     let name = user.str("displayName").unwrap_or_default().to_owned();
     let knobs = state.knobs.get();
-    let (now, exp) = lifetime_window(knobs.access_token_lifetime);
     let claims = AccessClaims {
-        aud: request.resource.audience(),
-        iss: state.access_token_issuer(),
-        iat: now,
-        nbf: now,
-        exp,
-        appid: issue.client.app_id.clone(),
-        appidacr: issue.appidacr.to_string(),
-        app_displayname: Some(issue.client.display_name.clone()),
-        idtyp: "user".to_owned(),
-        oid: issue.user_id.to_owned(),
-        sub: pairwise_subject(issue.user_id, &issue.client.app_id),
-        tid: state.tenant_id.clone(),
         scp: (!scp.is_empty()).then(|| scp.join(" ")),
-        roles: None,
         wids: (!wids.is_empty()).then_some(wids),
         upn: Some(upn.clone()),
         unique_name: Some(upn.clone()),
         name: Some(name.clone()),
-        uti: random_token(16),
-        ver: "1.0".to_owned(),
+        ..access_claims(
+            state,
+            &request,
+            issue.client,
+            issue.appidacr,
+            Subject {
+                idtyp: "user",
+                oid: issue.user_id,
+                sub: pairwise_subject(issue.user_id, &issue.client.app_id),
+            },
+        )
     };
-    let granted = answered_scope(&request, &scp);
-    let mut body = json!({
-        "token_type": "Bearer",
-        "scope": granted,
-        "expires_in": exp - now,
-        "ext_expires_in": exp - now,
-        "access_token": state.signing_key.sign(&claims),
-    });
+    let (now, exp) = (claims.iat, claims.exp);
+    let mut body = token_answer(state, &claims);
+    body["scope"] = json!(answered_scope(&request, &scp));
     if issue.client_info {
         // `uid` and `utid`: the user's object id and home tenant, as MSAL keys its cache by them.
         let info = json!({"uid": issue.user_id, "utid": state.tenant_id});

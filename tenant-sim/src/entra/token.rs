@@ -1,7 +1,7 @@
 //! `POST /{tenant}/oauth2/v2.0/token`: client credentials, authorization code (+ PKCE), refresh token
 //! and device code grants, and the tokens they issue.
-//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
-//! https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
+//! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow>
+//! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::directory::ClientRegistration;
@@ -22,12 +22,14 @@ use crate::entra::client_auth::{self, Presented};
 use crate::entra::clients::lookup_client;
 use crate::entra::error::EntraError;
 use crate::entra::form::form;
-use crate::entra::issue::{DelegatedIssue, asks_client_info, issue_delegated};
+use crate::entra::issue::{
+    DelegatedIssue, Subject, access_claims, asks_client_info, issue_delegated, token_answer,
+};
 use crate::entra::sessions::lock;
 use crate::entra::tenant_path::resolve_tenant;
 use crate::entra::{device_code, scopes};
 use crate::state::TenantState;
-use crate::tokens::{AccessClaims, lifetime_window, random_token};
+use crate::tokens::AccessClaims;
 
 /// The device code grant type.
 pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -125,37 +127,23 @@ fn client_credentials(
     })?;
     let roles = data.granted_app_role_values(sp.id(), &request.resource.service_principal_id);
     let wids = data.active_role_template_ids(sp.id());
-    let lifetime = state.knobs.get().access_token_lifetime;
-    let (now, exp) = lifetime_window(lifetime);
     let claims = AccessClaims {
-        aud: request.resource.audience(),
-        iss: state.access_token_issuer(),
-        iat: now,
-        nbf: now,
-        exp,
-        appid: client.app_id.clone(),
-        appidacr: acr.to_string(),
-        app_displayname: Some(client.display_name.clone()),
-        idtyp: "app".to_owned(),
-        oid: sp.id().to_owned(),
-        sub: sp.id().to_owned(),
-        tid: state.tenant_id.clone(),
-        scp: None,
         roles: (!roles.is_empty()).then_some(roles),
         wids: (!wids.is_empty()).then_some(wids),
-        upn: None,
-        unique_name: None,
-        name: None,
-        uti: random_token(16),
-        ver: "1.0".to_owned(),
+        ..access_claims(
+            state,
+            &request,
+            client,
+            acr,
+            Subject {
+                idtyp: "app",
+                oid: sp.id(),
+                sub: sp.id().to_owned(),
+            },
+        )
     };
     drop(data);
-    Ok(json!({
-        "token_type": "Bearer",
-        "expires_in": exp - now,
-        "ext_expires_in": exp - now,
-        "access_token": state.signing_key.sign(&claims),
-    }))
+    Ok(token_answer(state, &claims))
 }
 
 fn invalid_grant(code: u32, message: impl Into<String>) -> EntraError {

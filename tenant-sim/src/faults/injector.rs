@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio::time::Instant;
@@ -79,6 +80,11 @@ impl FaultInjector {
     /// The service's answer to a fault it words itself (429, 500, 503, 504), marked for the log.
     pub(crate) fn service_error(&self, request: &FaultedRequest<'_>, fault: Fault) -> Response {
         let mut response = (self.answer)(request, fault);
+        if let Some(seconds) = fault.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response.extensions_mut().insert(InjectedFault(fault));
         response
     }

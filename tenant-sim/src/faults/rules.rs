@@ -72,6 +72,16 @@ impl Fault {
         }
     }
 
+    /// The `Retry-After` seconds this fault's answer carries: those of [`Fault::Throttle`], and of
+    /// [`Fault::ServiceUnavailable`] when given.
+    pub fn retry_after_secs(self) -> Option<u64> {
+        match self {
+            Fault::Throttle { retry_after_secs } => Some(retry_after_secs),
+            Fault::ServiceUnavailable { retry_after_secs } => retry_after_secs,
+            _ => None,
+        }
+    }
+
     /// Whether the service words this fault itself (429, 500, 503, 504 in its own error shape). Only
     /// these apply to the items of a Graph `$batch`: the others are about the HTTP exchange, which a
     /// batch item does not have.

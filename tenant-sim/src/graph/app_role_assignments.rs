@@ -10,7 +10,7 @@ use crate::directory::well_known::MICROSOFT_GRAPH_APP_ID;
 use crate::directory::{DirectoryError, DirectoryObject};
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{APP_ROLE_ASSIGNMENTS, json_response, no_content};
+use crate::graph::odata::{APP_ROLE_ASSIGNMENTS, no_content};
 use crate::graph::request::GraphRequest;
 use crate::graph::schema::{self, Intent, types};
 use crate::graph::service_principals::{SpKey, visible_sp};
@@ -119,12 +119,10 @@ pub fn post(request: &GraphRequest, key: &SpKey, side: Side) -> Result<Response,
         })?;
     drop(data);
     let options = request.single_options(types::APP_ROLE_ASSIGNMENT)?;
-    Ok(json_response(
+    Ok(options.entity_answer(
         StatusCode::CREATED,
-        &options.entity_body(
-            Value::Object(assignment.json),
-            &format!("servicePrincipals('{}')/{}", named.id(), side.navigation()),
-        ),
+        Value::Object(assignment.json),
+        &format!("servicePrincipals('{}')/{}", named.id(), side.navigation()),
     ))
 }
 
@@ -148,13 +146,11 @@ pub fn list(request: &GraphRequest, key: &SpKey, side: Side) -> Result<Response,
         .map(|a| Value::Object(a.json.clone()))
         .collect();
     let navigation = side.navigation();
-    let body = options.list_body(
+    request.list_answer(
+        &options,
         items,
-        &request.base_url(),
-        &request.request_path(),
         &format!("servicePrincipals('{}')/{navigation}", sp.id()),
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    )
 }
 
 /// `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}` (and `/appRoleAssignments/…`).

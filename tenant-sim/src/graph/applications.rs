@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::directory::{DirectoryData, DirectoryError, DirectoryObject};
 use crate::graph::authz::{Caller, Operation};
 use crate::graph::error::GraphError;
-use crate::graph::odata::{APPLICATIONS, QueryOptions, json_response, no_content};
+use crate::graph::odata::{APPLICATIONS, QueryOptions, no_content};
 use crate::graph::request::GraphRequest;
 use crate::graph::schema::{self, Intent, types};
 
@@ -205,10 +205,7 @@ pub fn post(request: &GraphRequest) -> Result<Response, GraphError> {
     let mut data = request.state.directory.write();
     let app = create(request, &mut data, body)?;
     let shown = shown(&data, &app, &options);
-    Ok(json_response(
-        StatusCode::CREATED,
-        &options.entity_body(shown, "applications"),
-    ))
+    Ok(options.entity_answer(StatusCode::CREATED, shown, "applications"))
 }
 
 /// `GET /applications` with `$filter`, `$select`, `$top` and paging.
@@ -216,13 +213,7 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadApplications)?;
     let options = request.list_options(&APPLICATIONS)?;
     let items = visible_items(request, &options);
-    let body = options.list_body(
-        items,
-        &request.base_url(),
-        &request.request_path(),
-        "applications",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, items, "applications")
 }
 
 /// `GET /applications/$count` (with `ConsistencyLevel: eventual`).
@@ -251,10 +242,7 @@ pub fn get(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphError>
     let data = request.state.directory.read();
     let app = visible_app(request, &data, key)?;
     let shown = shown(&data, &app, &options);
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(shown, "applications"),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, shown, "applications"))
 }
 
 /// `PATCH /applications/{id}` (204), and the upsert `PATCH /applications(uniqueName='…')`: with
@@ -291,10 +279,7 @@ pub fn patch(request: &GraphRequest, key: &AppKey) -> Result<Response, GraphErro
         }
         let app = create(request, &mut data, body)?;
         let shown = shown(&data, &app, &options);
-        return Ok(json_response(
-            StatusCode::CREATED,
-            &options.entity_body(shown, "applications"),
-        ));
+        return Ok(options.entity_answer(StatusCode::CREATED, shown, "applications"));
     };
     let caller_owns = request
         .state

@@ -227,6 +227,7 @@ const READ_USERS: &[&str] = &[
     "Directory.Read.All",
     "Directory.ReadWrite.All",
 ];
+/// Reading the signed-in user (`/me`, or `/users/{own id}`).
 const READ_OWN_USER: &[&str] = &[
     "User.Read",
     "User.ReadWrite",
@@ -404,15 +405,7 @@ impl Operation {
                 ],
             ),
             Operation::ReadMe => Rule {
-                delegated_scopes: &[
-                    "User.Read",
-                    "User.ReadWrite",
-                    "User.ReadBasic.All",
-                    "User.Read.All",
-                    "User.ReadWrite.All",
-                    "Directory.Read.All",
-                    "Directory.ReadWrite.All",
-                ],
+                delegated_scopes: READ_OWN_USER,
                 user_roles: &[],
                 app_roles: &[],
                 also_needed: &[],

@@ -16,12 +16,13 @@ use time::OffsetDateTime;
 use tower::ServiceExt;
 
 use crate::faults::injector::{FaultInjector, FaultedRequest};
+use crate::faults::rules::Fault;
 use crate::graph::batch::{self, BatchItem, BatchRequest, ItemOutcome};
 use crate::graph::dispatch::{MAX_BODY, single_requests};
 use crate::graph::error::{GraphError, RequestIds};
 use crate::graph::odata::json_response;
 use crate::graph::schema;
-use crate::request_log::{BatchId, ConnectionInfo, RequestLogEntry, redact_query};
+use crate::request_log::{BatchId, ConnectionInfo, LoggedRequest};
 use crate::service::Service;
 use crate::state::TenantState;
 
@@ -35,36 +36,28 @@ struct BatchContext {
 }
 
 impl BatchContext {
-    /// Logs one item.
-    fn log(
-        &self,
-        item: &BatchItem,
-        status: u16,
-        started_at: OffsetDateTime,
-        started: tokio::time::Instant,
-        fault: Option<crate::faults::rules::Fault>,
-    ) {
-        let full = item.path_and_query("/v1.0");
-        let (path, query) = match full.split_once('?') {
-            Some((path, query)) => (path.to_owned(), Some(redact_query(query))),
-            None => (full, None),
-        };
-        self.state.request_log.push(RequestLogEntry {
-            service: Service::Graph,
-            method: item.method.clone(),
-            path,
-            query,
+    /// An item starting now, on its batch's connection (never a new one).
+    fn starting(&self, item: &BatchItem) -> LoggedRequest {
+        LoggedRequest::starting(
+            Service::Graph,
+            item.method.clone(),
+            &item.path_and_query("/v1.0"),
+            ConnectionInfo {
+                new: false,
+                ..self.connection
+            },
+            self.http_version.clone(),
+        )
+    }
+
+    /// Logs an item once answered.
+    fn log(&self, item: &BatchItem, logged: LoggedRequest, status: u16, fault: Option<Fault>) {
+        self.state.request_log.push(logged.answered(
             status,
-            started_at,
-            finished_at: OffsetDateTime::now_utc(),
-            duration: started.elapsed(),
-            connection_id: self.connection.id,
-            new_connection: false,
-            http_version: self.http_version.clone(),
             fault,
-            batch_id: Some(self.batch_id),
-            batch_item: Some(item.id.clone()),
-        });
+            Some(self.batch_id),
+            Some(item.id.clone()),
+        ));
     }
 }
 
@@ -113,8 +106,7 @@ pub(crate) async fn batch_handler(
         let context = context.clone();
         let executed = Arc::clone(&executed);
         async move {
-            let started_at = OffsetDateTime::now_utc();
-            let started = tokio::time::Instant::now();
+            let logged = context.starting(&item);
             executed
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -166,7 +158,7 @@ pub(crate) async fn batch_handler(
                     None,
                 ),
             };
-            context.log(&item, outcome.status, started_at, started, fault);
+            context.log(&item, logged, outcome.status, fault);
             outcome
         }
     })
@@ -178,14 +170,7 @@ pub(crate) async fn batch_handler(
         .clone();
     for (item, response) in batch.items.iter().zip(&responses) {
         if !executed.contains(&item.id) {
-            let now = OffsetDateTime::now_utc();
-            context.log(
-                item,
-                response.outcome.status,
-                now,
-                tokio::time::Instant::now(),
-                None,
-            );
+            context.log(item, context.starting(item), response.outcome.status, None);
         }
     }
     let mut response = json_response(StatusCode::OK, &batch::responses_body(&responses));

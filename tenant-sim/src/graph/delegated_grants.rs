@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::directory::{ConsentType, DirectoryError, DirectoryObject};
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{OAUTH2_PERMISSION_GRANTS, json_response, no_content};
+use crate::graph::odata::{OAUTH2_PERMISSION_GRANTS, no_content};
 use crate::graph::request::GraphRequest;
 use crate::graph::schema::{Intent, types};
 
@@ -81,10 +81,7 @@ pub fn post(request: &GraphRequest) -> Result<Response, GraphError> {
         })?;
     drop(data);
     let options = request.single_options(types::OAUTH2_PERMISSION_GRANT)?;
-    Ok(json_response(
-        StatusCode::CREATED,
-        &options.entity_body(Value::Object(grant.json), CONTEXT),
-    ))
+    Ok(options.entity_answer(StatusCode::CREATED, Value::Object(grant.json), CONTEXT))
 }
 
 /// `GET /oauth2PermissionGrants` with `$filter` (`clientId eq '…' and resourceId eq '…'`…).
@@ -99,8 +96,7 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
         .filter(|grant| data.is_replicated(grant, lag))
         .map(|grant| Value::Object(grant.json.clone()))
         .collect();
-    let body = options.list_body(items, &request.base_url(), &request.request_path(), CONTEXT);
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, items, CONTEXT)
 }
 
 /// `GET /oauth2PermissionGrants/{id}`.
@@ -108,10 +104,7 @@ pub fn get(request: &GraphRequest, id: &str) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDelegatedGrants)?;
     let options = request.single_options(types::OAUTH2_PERMISSION_GRANT)?;
     let grant = visible_grant(request, id)?;
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(Value::Object(grant.json), CONTEXT),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, Value::Object(grant.json), CONTEXT))
 }
 
 /// `PATCH /oauth2PermissionGrants/{id}`: only `scope` changes (204); the keys of a grant are fixed.

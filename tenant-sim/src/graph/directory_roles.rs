@@ -3,38 +3,14 @@
 //! (<https://learn.microsoft.com/graph/api/directoryrole-list>). A role's object id here is its
 //! template id (ours: real tenants give activated roles object ids of their own).
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
 use crate::graph::authz::Operation;
 use crate::graph::directory_objects::directory_role;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{EntitySet, FilterProperty, json_response};
+use crate::graph::odata::DIRECTORY_ROLES;
 use crate::graph::request::GraphRequest;
-
-/// `/directoryRoles` (<https://learn.microsoft.com/graph/api/resources/directoryrole>).
-pub const DIRECTORY_ROLES: EntitySet = EntitySet {
-    type_name: "directoryRole",
-    resource: "DirectoryRole",
-    filterable: &[
-        FilterProperty {
-            name: "id",
-            collection: false,
-            starts_with: false,
-        },
-        FilterProperty {
-            name: "roleTemplateId",
-            collection: false,
-            starts_with: false,
-        },
-        FilterProperty {
-            name: "displayName",
-            collection: false,
-            starts_with: true,
-        },
-    ],
-};
 
 /// The activated roles, as `directoryRole` objects.
 fn activated(request: &GraphRequest) -> Vec<Value> {
@@ -62,29 +38,16 @@ fn activated(request: &GraphRequest) -> Vec<Value> {
 pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDirectoryRoles)?;
     let options = request.list_options(&DIRECTORY_ROLES)?;
-    let body = options.list_body(
-        activated(request),
-        &request.base_url(),
-        &request.request_path(),
-        "directoryRoles",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, activated(request), "directoryRoles")
 }
 
 /// `GET /directoryRoles/{id}` (`by_template`: `/directoryRoles(roleTemplateId='…')`).
 pub fn get(request: &GraphRequest, id: &str) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDirectoryRoles)?;
-    let options = request.single_options(DIRECTORY_ROLES.type_name)?;
-    let role = activated(request)
-        .into_iter()
-        .find(|role| {
-            role.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|i| i.eq_ignore_ascii_case(id))
-        })
-        .ok_or_else(|| GraphError::resource_not_found(id))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(role, "directoryRoles"),
-    ))
+    request.item_answer(
+        DIRECTORY_ROLES.type_name,
+        activated(request),
+        id,
+        "directoryRoles",
+    )
 }

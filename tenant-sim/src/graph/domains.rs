@@ -1,49 +1,34 @@
 //! `GET /domains` and `/domains/{name}`: the organisation's verified domains as `domain` objects
 //! (<https://learn.microsoft.com/graph/api/domain-list>, <https://learn.microsoft.com/graph/api/resources/domain>).
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{EntitySet, FilterProperty, json_response};
+use crate::graph::odata::DOMAINS;
 use crate::graph::request::GraphRequest;
-
-/// `/domains`.
-pub const DOMAINS: EntitySet = EntitySet {
-    type_name: "domain",
-    resource: "Domain",
-    filterable: &[FilterProperty {
-        name: "id",
-        collection: false,
-        starts_with: false,
-    }],
-};
 
 /// The verified domains, as Graph's `domain` objects.
 fn domains(request: &GraphRequest) -> Vec<Value> {
-    let data = request.state.directory.read();
-    data.organization
-        .array("verifiedDomains")
-        .iter()
-        .filter_map(|domain| {
-            let name = domain.get("name")?.as_str()?;
-            let flag = |key: &str| domain.get(key).and_then(Value::as_bool).unwrap_or(false);
-            Some(json!({
-                "id": name,
-                "authenticationType": domain.get("type").and_then(Value::as_str).unwrap_or("Managed"),
+    let domains = request.state.directory.read().verified_domains();
+    domains
+        .into_iter()
+        .map(|domain| {
+            json!({
+                "id": domain.name,
+                "authenticationType": domain.authentication_type,
                 "availabilityStatus": null,
                 "isAdminManaged": true,
-                "isDefault": flag("isDefault"),
-                "isInitial": flag("isInitial"),
+                "isDefault": domain.is_default,
+                "isInitial": domain.is_initial,
                 "isRoot": true,
                 "isVerified": true,
                 "passwordNotificationWindowInDays": null,
                 "passwordValidityPeriodInDays": null,
                 "supportedServices": ["Email", "OfficeCommunicationsOnline"],
                 "state": null,
-            }))
+            })
         })
         .collect()
 }
@@ -52,30 +37,11 @@ fn domains(request: &GraphRequest) -> Vec<Value> {
 pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDomains)?;
     let options = request.list_options(&DOMAINS)?;
-    let body = options.list_body(
-        domains(request),
-        &request.base_url(),
-        &request.request_path(),
-        "domains",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, domains(request), "domains")
 }
 
 /// `GET /domains/{name}`.
 pub fn get(request: &GraphRequest, name: &str) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDomains)?;
-    let options = request.single_options(DOMAINS.type_name)?;
-    let domain = domains(request)
-        .into_iter()
-        .find(|domain| {
-            domain
-                .get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| id.eq_ignore_ascii_case(name))
-        })
-        .ok_or_else(|| GraphError::resource_not_found(name))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(domain, "domains"),
-    ))
+    request.item_answer(DOMAINS.type_name, domains(request), name, "domains")
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::graph::authz::Operation;
 use crate::graph::directory_objects::{cast, directory_role};
 use crate::graph::error::GraphError;
-use crate::graph::odata::{MEMBER_OF, json_response};
+use crate::graph::odata::MEMBER_OF;
 use crate::graph::request::GraphRequest;
 use crate::graph::users::shown;
 
@@ -26,10 +26,7 @@ pub fn get(request: &GraphRequest) -> Result<Response, GraphError> {
         .user(request.caller_id())
         .cloned()
         .ok_or_else(|| GraphError::resource_not_found(request.caller_id()))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(shown(&user, &options), "users"),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, shown(&user, &options), "users"))
 }
 
 /// `GET /me/memberOf` and `/me/transitiveMemberOf`: the user's active directory roles as
@@ -59,11 +56,9 @@ pub fn member_of(
     } else {
         "memberOf"
     };
-    let body = options.list_body(
+    request.list_answer(
+        &options,
         items,
-        &request.base_url(),
-        &request.request_path(),
         &format!("users('{}')/{navigation}", request.caller_id()),
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    )
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::graph::authz::{Caller, Operation};
 use crate::graph::error::GraphError;
-use crate::graph::odata::{ORGANIZATION, json_response};
+use crate::graph::odata::ORGANIZATION;
 use crate::graph::request::GraphRequest;
 
 /// What a delegated caller with only `User.Read` may read of the organisation
@@ -44,13 +44,7 @@ fn organization(request: &GraphRequest) -> Value {
 pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadOrganization)?;
     let options = request.list_options(&ORGANIZATION)?;
-    let body = options.list_body(
-        vec![organization(request)],
-        &request.base_url(),
-        &request.request_path(),
-        "organization",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, vec![organization(request)], "organization")
 }
 
 /// `GET /organization/{id}` (the id is the tenant id).
@@ -60,8 +54,5 @@ pub fn get(request: &GraphRequest, id: &str) -> Result<Response, GraphError> {
     if !id.eq_ignore_ascii_case(&request.state.tenant_id) {
         return Err(GraphError::resource_not_found(id));
     }
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(organization(request), "organization"),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, organization(request), "organization"))
 }

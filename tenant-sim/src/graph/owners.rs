@@ -3,14 +3,13 @@
 //! and `$expand=owners` (<https://learn.microsoft.com/graph/api/application-list-owners>,
 //! <https://learn.microsoft.com/graph/api/serviceprincipal-list-owners>).
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
 use crate::directory::DirectoryData;
 use crate::graph::directory_objects::{cast, directory_object};
 use crate::graph::error::GraphError;
-use crate::graph::odata::{MEMBER_OF, json_response};
+use crate::graph::odata::MEMBER_OF;
 use crate::graph::request::GraphRequest;
 
 /// The owners of the object `owned_id` (an application or service principal) as directory objects.
@@ -36,11 +35,5 @@ pub fn list(
     if let Some(type_name) = cast_to {
         owners = cast(owners, type_name);
     }
-    let body = options.list_body(
-        owners,
-        &request.base_url(),
-        &request.request_path(),
-        "directoryObjects",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, owners, "directoryObjects")
 }

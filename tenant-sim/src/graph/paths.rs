@@ -68,6 +68,83 @@ fn cast<'a>(place: Place<'_>, segment: Option<&&'a str>) -> Result<Option<&'a st
     }
 }
 
+/// A handler of a request to an entity set as a whole.
+type SetHandler = fn(&GraphRequest) -> Result<Response, GraphError>;
+
+/// The set-level handlers of an entity set whose items are addressed by object id or alternate key.
+struct EntitySet {
+    /// The type of its items (`application`).
+    type_name: &'static str,
+    list: SetHandler,
+    post: SetHandler,
+    count: SetHandler,
+}
+
+/// `/applications`.
+const APPLICATIONS: EntitySet = EntitySet {
+    type_name: "application",
+    list: applications::list,
+    post: applications::post,
+    count: applications::count,
+};
+
+/// `/servicePrincipals`.
+const SERVICE_PRINCIPALS: EntitySet = EntitySet {
+    type_name: "servicePrincipal",
+    list: service_principals::list,
+    post: service_principals::post,
+    count: service_principals::count,
+};
+
+/// What the segments after an entity-set segment address.
+enum SetPath<'a> {
+    /// The set itself (`GET`, `POST`, `GET /$count`), answered.
+    Answered(Result<Response, GraphError>),
+    /// An item, by object id (`key: None`) or by the alternate key named `key`, and the segments after
+    /// it. Object ids and appIds are checked to be GUIDs.
+    Item {
+        key: Option<&'a str>,
+        value: String,
+        tail: &'a [&'a str],
+    },
+}
+
+/// Resolves the path below `set`, whose segment carried `key` (`(appId='…')`) or none: answers the
+/// requests to the set as a whole; a segment after it that is no GUID but is in Graph's model (a
+/// function such as `delta()`) answers 501.
+fn set_path<'a>(
+    request: &GraphRequest,
+    set: &EntitySet,
+    key: Option<(Option<&'a str>, String)>,
+    rest: &'a [&'a str],
+) -> Result<SetPath<'a>, GraphError> {
+    let method = &request.method;
+    let (key, value, tail) = match (key, rest) {
+        (Some((key, value)), tail) => (key, value, tail),
+        (None, []) => {
+            return Ok(SetPath::Answered(match *method {
+                Method::GET => (set.list)(request),
+                Method::POST => (set.post)(request),
+                _ => Err(not_allowed(request)),
+            }));
+        }
+        (None, ["$count"]) if method == Method::GET => {
+            return Ok(SetPath::Answered((set.count)(request)));
+        }
+        (None, [id, tail @ ..]) => {
+            let collection = Place::Collection(set.type_name);
+            if uuid::Uuid::try_parse(id).is_err() && model::exists(collection, id) {
+                return Ok(SetPath::Answered(Err(unserved(request, collection, id))));
+            }
+            (None, (*id).to_owned(), tail)
+        }
+    };
+    if matches!(key, None | Some("appId")) {
+        check_guid_key(key, &value)?;
+    }
+    Ok(SetPath::Item { key, value, tail })
+}
+
 /// An alternate key Graph does not support on this set. Wording is ours.
 fn bad_key(set: &str, key: &str) -> GraphError {
     GraphError::invalid_request(format!(
@@ -199,33 +276,15 @@ fn applications_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let (key, tail) = match (key, rest) {
-        (None, []) => {
-            return match *method {
-                Method::GET => applications::list(request),
-                Method::POST => applications::post(request),
-                _ => Err(not_allowed(request)),
-            };
-        }
-        (None, ["$count"]) if method == Method::GET => return applications::count(request),
-        (None, [id, tail @ ..]) => {
-            if uuid::Uuid::try_parse(id).is_err()
-                && model::exists(Place::Collection("application"), id)
-            {
-                return Err(unserved(request, Place::Collection("application"), id));
-            }
-            (AppKey::Id((*id).to_owned()), tail)
-        }
-        (Some((None, id)), tail) => (AppKey::Id(id), tail),
-        (Some((Some("appId"), app_id)), tail) => (AppKey::AppId(app_id), tail),
-        (Some((Some("uniqueName"), name)), tail) => (AppKey::UniqueName(name), tail),
-        (Some((Some(other), _)), _) => return Err(bad_key("applications", other)),
+    let (key, tail) = match set_path(request, &APPLICATIONS, key, rest)? {
+        SetPath::Answered(answer) => return answer,
+        SetPath::Item { key, value, tail } => match key {
+            None => (AppKey::Id(value), tail),
+            Some("appId") => (AppKey::AppId(value), tail),
+            Some("uniqueName") => (AppKey::UniqueName(value), tail),
+            Some(other) => return Err(bad_key("applications", other)),
+        },
     };
-    match &key {
-        AppKey::Id(id) => check_guid_key(None, id)?,
-        AppKey::AppId(app_id) => check_guid_key(Some("appId"), app_id)?,
-        AppKey::UniqueName(_) => {}
-    }
     let place = Place::Entity("application");
     match (tail, method) {
         ([], &Method::GET) => applications::get(request, &key),
@@ -272,30 +331,14 @@ fn service_principals_route(
     rest: &[&str],
 ) -> Result<Response, GraphError> {
     let method = &request.method;
-    let (key, tail) = match (key, rest) {
-        (None, []) => {
-            return match *method {
-                Method::GET => service_principals::list(request),
-                Method::POST => service_principals::post(request),
-                _ => Err(not_allowed(request)),
-            };
-        }
-        (None, ["$count"]) if method == Method::GET => return service_principals::count(request),
-        (None, [id, tail @ ..]) => {
-            let collection = Place::Collection("servicePrincipal");
-            if uuid::Uuid::try_parse(id).is_err() && model::exists(collection, id) {
-                return Err(unserved(request, collection, id));
-            }
-            (SpKey::Id((*id).to_owned()), tail)
-        }
-        (Some((None, id)), tail) => (SpKey::Id(id), tail),
-        (Some((Some("appId"), app_id)), tail) => (SpKey::AppId(app_id), tail),
-        (Some((Some(other), _)), _) => return Err(bad_key("servicePrincipals", other)),
+    let (key, tail) = match set_path(request, &SERVICE_PRINCIPALS, key, rest)? {
+        SetPath::Answered(answer) => return answer,
+        SetPath::Item { key, value, tail } => match key {
+            None => (SpKey::Id(value), tail),
+            Some("appId") => (SpKey::AppId(value), tail),
+            Some(other) => return Err(bad_key("servicePrincipals", other)),
+        },
     };
-    match &key {
-        SpKey::Id(id) => check_guid_key(None, id)?,
-        SpKey::AppId(app_id) => check_guid_key(Some("appId"), app_id)?,
-    }
     let place = Place::Entity("servicePrincipal");
     match (tail, method) {
         ([], &Method::GET) => service_principals::get(request, &key),

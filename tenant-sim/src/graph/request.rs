@@ -19,7 +19,7 @@ use crate::directory::well_known::MICROSOFT_GRAPH_RESOURCE;
 use crate::directory::{DirectoryData, DirectoryObject};
 use crate::graph::authz::{Caller, Operation, authorize};
 use crate::graph::error::GraphError;
-use crate::graph::odata::{EntitySet, QueryOptions};
+use crate::graph::odata::{EntitySet, QueryOptions, eventual, json_response};
 use crate::graph::schema;
 use crate::state::TenantState;
 use crate::tokens::{AccessClaims, TokenError};
@@ -147,12 +147,7 @@ impl GraphRequest {
         set: &EntitySet,
         items: impl FnOnce(&QueryOptions) -> Vec<Value>,
     ) -> Result<Response, GraphError> {
-        let eventual = self
-            .headers
-            .get("consistencylevel")
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"));
-        if !eventual {
+        if !eventual(&self.headers) {
             return Err(GraphError::unsupported_query(
                 "Raw count (/$count) is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information",
             ));
@@ -170,6 +165,39 @@ impl GraphRequest {
             HeaderValue::from_static("text/plain;charset=utf-8"),
         );
         Ok(response)
+    }
+
+    /// The 200 answer listing `items` (the whole collection, in a stable order) as `options` filter,
+    /// project and page them, with `@odata.context` `…/$metadata#{context}`.
+    pub fn list_answer(
+        &self,
+        options: &QueryOptions,
+        items: Vec<Value>,
+        context: &str,
+    ) -> Result<Response, GraphError> {
+        let body = options.list_body(items, &self.base_url(), &self.request_path(), context);
+        Ok(json_response(StatusCode::OK, &body))
+    }
+
+    /// The 200 answer with the item of `items` whose `id` is `id` (ASCII case-insensitive), as
+    /// `single_options` of `type_name` project it, or 404 `Request_ResourceNotFound`.
+    pub fn item_answer(
+        &self,
+        type_name: &str,
+        items: Vec<Value>,
+        id: &str,
+        context: &str,
+    ) -> Result<Response, GraphError> {
+        let options = self.single_options(type_name)?;
+        let item = items
+            .into_iter()
+            .find(|item| {
+                item.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.eq_ignore_ascii_case(id))
+            })
+            .ok_or_else(|| GraphError::resource_not_found(id))?;
+        Ok(options.entity_answer(StatusCode::OK, item, context))
     }
 
     /// The service root the client called (`https://127.0.0.1:PORT/v1.0`), for `@odata.nextLink`.

@@ -12,7 +12,7 @@ use crate::graph::directory_objects::directory_object;
 use crate::graph::error::GraphError;
 use crate::graph::odata::{
     EntitySet, QueryOptions, ROLE_ASSIGNMENT_SCHEDULE_INSTANCES, ROLE_ASSIGNMENTS,
-    ROLE_DEFINITIONS, ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, json_response, no_content,
+    ROLE_DEFINITIONS, ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, no_content,
 };
 use crate::graph::request::GraphRequest;
 use crate::graph::schema::{Intent, types};
@@ -27,13 +27,7 @@ fn list_response(
     items: Vec<Value>,
 ) -> Result<Response, GraphError> {
     let options = request.list_options(set)?;
-    let body = options.list_body(
-        items,
-        &request.base_url(),
-        &request.request_path(),
-        &format!("{PREFIX}/{navigation}"),
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, items, &format!("{PREFIX}/{navigation}"))
 }
 
 /// `GET /roleManagement/directory/roleDefinitions` (`$filter=displayName eq '…'`…).
@@ -61,12 +55,10 @@ pub fn get_definition(request: &GraphRequest, id: &str) -> Result<Response, Grap
         .role_definition(id)
         .cloned()
         .ok_or_else(|| GraphError::resource_not_found(id))?;
-    Ok(json_response(
+    Ok(options.entity_answer(
         StatusCode::OK,
-        &options.entity_body(
-            Value::Object(definition.json),
-            &format!("{PREFIX}/roleDefinitions"),
-        ),
+        Value::Object(definition.json),
+        &format!("{PREFIX}/roleDefinitions"),
     ))
 }
 
@@ -113,12 +105,10 @@ pub fn post_assignment(request: &GraphRequest) -> Result<Response, GraphError> {
         })?;
     drop(data);
     let options = request.single_options(types::UNIFIED_ROLE_ASSIGNMENT)?;
-    Ok(json_response(
+    Ok(options.entity_answer(
         StatusCode::CREATED,
-        &options.entity_body(
-            Value::Object(assignment.json),
-            &format!("{PREFIX}/roleAssignments"),
-        ),
+        Value::Object(assignment.json),
+        &format!("{PREFIX}/roleAssignments"),
     ))
 }
 
@@ -136,13 +126,7 @@ pub fn list_assignments(request: &GraphRequest) -> Result<Response, GraphError> 
         .map(|assignment| shown_assignment(&data, assignment, &options))
         .collect();
     drop(data);
-    let body = options.list_body(
-        items,
-        &request.base_url(),
-        &request.request_path(),
-        &format!("{PREFIX}/roleAssignments"),
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, items, &format!("{PREFIX}/roleAssignments"))
 }
 
 /// A role assignment as Graph shows it, with its `principal` (a directory object) and
@@ -185,10 +169,7 @@ pub fn get_assignment(request: &GraphRequest, id: &str) -> Result<Response, Grap
     let options = request.single_options(types::UNIFIED_ROLE_ASSIGNMENT)?;
     let assignment = visible_assignment(request, id)?;
     let json = shown_assignment(&request.state.directory.read(), &assignment, &options);
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(json, &format!("{PREFIX}/roleAssignments")),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, json, &format!("{PREFIX}/roleAssignments")))
 }
 
 /// `DELETE /roleManagement/directory/roleAssignments/{id}` (204).

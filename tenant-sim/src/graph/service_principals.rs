@@ -10,9 +10,7 @@ use serde_json::{Map, Value};
 use crate::directory::{DirectoryData, DirectoryObject};
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{
-    OAUTH2_PERMISSION_GRANTS, QueryOptions, SERVICE_PRINCIPALS, json_response, no_content,
-};
+use crate::graph::odata::{OAUTH2_PERMISSION_GRANTS, QueryOptions, SERVICE_PRINCIPALS, no_content};
 use crate::graph::request::{GraphRequest, object_of};
 use crate::graph::schema::{self, Intent, types};
 
@@ -132,9 +130,10 @@ pub fn post(request: &GraphRequest) -> Result<Response, GraphError> {
     schema::validate(types::SERVICE_PRINCIPAL, &body, Intent::Create)?;
     let options = request.single_options(types::SERVICE_PRINCIPAL)?;
     let sp = create(request, &app_id, &object_of(body))?;
-    Ok(json_response(
+    Ok(options.entity_answer(
         StatusCode::CREATED,
-        &options.entity_body(Value::Object(sp.json), "servicePrincipals"),
+        Value::Object(sp.json),
+        "servicePrincipals",
     ))
 }
 
@@ -143,13 +142,7 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadServicePrincipals)?;
     let options = request.list_options(&SERVICE_PRINCIPALS)?;
     let items = visible_items(request, &options);
-    let body = options.list_body(
-        items,
-        &request.base_url(),
-        &request.request_path(),
-        "servicePrincipals",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, items, "servicePrincipals")
 }
 
 /// `GET /servicePrincipals/$count` (with `ConsistencyLevel: eventual`).
@@ -177,10 +170,7 @@ pub fn get(request: &GraphRequest, key: &SpKey) -> Result<Response, GraphError> 
     let options = request.single_options(types::SERVICE_PRINCIPAL)?;
     let sp = visible_sp(request, key)?;
     let json = shown(&request.state.directory.read(), &sp, &options);
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(json, "servicePrincipals"),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, json, "servicePrincipals"))
 }
 
 /// `PATCH /servicePrincipals/{id}` (204) and the upsert `PATCH /servicePrincipals(appId='…')` with
@@ -215,9 +205,10 @@ pub fn patch(request: &GraphRequest, key: &SpKey) -> Result<Response, GraphError
         )?;
         let options = request.single_options(types::SERVICE_PRINCIPAL)?;
         let sp = create(request, app_id, &object_of(body))?;
-        return Ok(json_response(
+        return Ok(options.entity_answer(
             StatusCode::CREATED,
-            &options.entity_body(Value::Object(sp.json), "servicePrincipals"),
+            Value::Object(sp.json),
+            "servicePrincipals",
         ));
     };
     match key {
@@ -286,11 +277,5 @@ pub fn list_delegated_grants(request: &GraphRequest, key: &SpKey) -> Result<Resp
         .map(|grant| Value::Object(grant.json.clone()))
         .collect();
     drop(data);
-    let body = options.list_body(
-        items,
-        &request.base_url(),
-        &request.request_path(),
-        "oauth2PermissionGrants",
-    );
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, items, "oauth2PermissionGrants")
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::directory::DirectoryObject;
 use crate::graph::authz::Operation;
 use crate::graph::error::GraphError;
-use crate::graph::odata::{EntitySet, FilterProperty, QueryOptions, json_response};
+use crate::graph::odata::{QueryOptions, USERS};
 use crate::graph::request::GraphRequest;
 
 /// The properties Graph returns for a user without `$select`.
@@ -25,44 +25,6 @@ pub const DEFAULT_PROPERTIES: &[&str] = &[
     "userPrincipalName",
     "id",
 ];
-
-/// `/users` (<https://learn.microsoft.com/graph/api/resources/user>, `$filter` column).
-pub const USERS: EntitySet = EntitySet {
-    type_name: "user",
-    resource: "User",
-    filterable: &[
-        FilterProperty {
-            name: "id",
-            collection: false,
-            starts_with: false,
-        },
-        FilterProperty {
-            name: "userPrincipalName",
-            collection: false,
-            starts_with: true,
-        },
-        FilterProperty {
-            name: "displayName",
-            collection: false,
-            starts_with: true,
-        },
-        FilterProperty {
-            name: "mail",
-            collection: false,
-            starts_with: true,
-        },
-        FilterProperty {
-            name: "accountEnabled",
-            collection: false,
-            starts_with: false,
-        },
-        FilterProperty {
-            name: "userType",
-            collection: false,
-            starts_with: false,
-        },
-    ],
-};
 
 /// A user as Graph shows it: every property with `$select` (which then projects), else the default set.
 pub fn shown(user: &DirectoryObject, options: &QueryOptions) -> Value {
@@ -86,8 +48,7 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadUsers { own: false })?;
     let options = request.list_options(&USERS)?;
     let items = visible_items(request, &options);
-    let body = options.list_body(items, &request.base_url(), &request.request_path(), "users");
-    Ok(json_response(StatusCode::OK, &body))
+    request.list_answer(&options, items, "users")
 }
 
 /// `GET /users/$count` (with `ConsistencyLevel: eventual`).
@@ -121,8 +82,5 @@ pub fn get(request: &GraphRequest, key: &str) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadUsers { own })?;
     let user = user.ok_or_else(|| GraphError::resource_not_found(key))?;
     let options = request.single_options("user")?;
-    Ok(json_response(
-        StatusCode::OK,
-        &options.entity_body(shown(&user, &options), "users"),
-    ))
+    Ok(options.entity_answer(StatusCode::OK, shown(&user, &options), "users"))
 }

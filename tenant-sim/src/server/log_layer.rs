@@ -6,11 +6,10 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use time::OffsetDateTime;
 
 use crate::faults::injector::InjectedFault;
 use crate::faults::rules::Fault;
-use crate::request_log::{BatchId, ConnectionInfo, RequestLogEntry, redact_query};
+use crate::request_log::{BatchId, ConnectionInfo, LoggedRequest};
 use crate::service::Service;
 use crate::state::TenantState;
 
@@ -20,17 +19,18 @@ pub(crate) async fn log_and_delay(
     request: Request,
     next: Next,
 ) -> Response {
-    let started_at = OffsetDateTime::now_utc();
-    let started = tokio::time::Instant::now();
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(redact_query);
-    let http_version = format!("{:?}", request.version());
     let connection = request
         .extensions()
         .get::<ConnectionInfo>()
         .copied()
         .unwrap_or(ConnectionInfo { id: 0, new: true });
+    let logged = LoggedRequest::starting(
+        service,
+        request.method().to_string(),
+        request.uri().path_and_query().map_or("/", |p| p.as_str()),
+        connection,
+        format!("{:?}", request.version()),
+    );
     let latency = state.knobs.get().latency;
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -45,21 +45,8 @@ pub(crate) async fn log_and_delay(
         _ => response.status().as_u16(),
     };
     let batch_id = response.extensions().get::<BatchId>().map(|batch| batch.0);
-    state.request_log.push(RequestLogEntry {
-        service,
-        method,
-        path,
-        query,
-        status,
-        started_at,
-        finished_at: OffsetDateTime::now_utc(),
-        duration: started.elapsed(),
-        connection_id: connection.id,
-        new_connection: connection.new,
-        http_version,
-        fault,
-        batch_id,
-        batch_item: None,
-    });
+    state
+        .request_log
+        .push(logged.answered(status, fault, batch_id, None));
     response
 }

@@ -120,20 +120,7 @@ pub async fn certificate_token_response(tenant: &Tenant, app: &ExchangeApp) -> (
         now,
         now + 600,
     );
-    support::post_token(
-        tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app.app.app_id),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", &assertion),
-            ("scope", EXCHANGE_SCOPE),
-        ],
-    )
-    .await
+    support::post_assertion(tenant, &app.app.app_id, &assertion, EXCHANGE_SCOPE).await
 }
 
 /// The anchor header value an app-only caller sends.

@@ -95,6 +95,53 @@ pub async fn post_token(tenant: &Tenant, form: &[(&str, &str)]) -> (u16, Value) 
     post_form(tenant, &token_url(tenant), form).await
 }
 
+/// Asks the token endpoint for an app-only token for `scope`, the client proving itself with `assertion`;
+/// returns status and JSON body.
+pub async fn post_assertion(
+    tenant: &Tenant,
+    client_id: &str,
+    assertion: &str,
+    scope: &str,
+) -> (u16, Value) {
+    post_token(
+        tenant,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", assertion),
+            ("scope", scope),
+        ],
+    )
+    .await
+}
+
+/// The token endpoint's status for a Graph app-only request of `app_id` with a fresh client assertion
+/// signed by `certificate` (RS256, SHA-1 thumbprint).
+pub async fn assertion_status(tenant: &Tenant, app_id: &str, certificate: &TestCertificate) -> u16 {
+    let issued = now();
+    let signed = assertion(
+        certificate,
+        Algorithm::RS256,
+        Thumbprint::Sha1Base64Url,
+        app_id,
+        &token_url(tenant),
+        issued,
+        issued + 600,
+    );
+    post_assertion(
+        tenant,
+        app_id,
+        &signed,
+        "https://graph.microsoft.com/.default",
+    )
+    .await
+    .0
+}
+
 /// Posts a form; returns status and JSON body.
 pub async fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let body = url::form_urlencoded::Serializer::new(String::new())

@@ -188,3 +188,35 @@ pub const ORGANIZATION: EntitySet = EntitySet {
     resource: "Organization",
     filterable: &[eq("id")],
 };
+
+/// `/users` (<https://learn.microsoft.com/graph/api/resources/user>, `$filter` column).
+pub const USERS: EntitySet = EntitySet {
+    type_name: "user",
+    resource: "User",
+    filterable: &[
+        eq("id"),
+        eq_and_starts_with("userPrincipalName"),
+        eq_and_starts_with("displayName"),
+        eq_and_starts_with("mail"),
+        eq("accountEnabled"),
+        eq("userType"),
+    ],
+};
+
+/// `/directoryRoles` (<https://learn.microsoft.com/graph/api/resources/directoryrole>).
+pub const DIRECTORY_ROLES: EntitySet = EntitySet {
+    type_name: "directoryRole",
+    resource: "DirectoryRole",
+    filterable: &[
+        eq("id"),
+        eq("roleTemplateId"),
+        eq_and_starts_with("displayName"),
+    ],
+};
+
+/// `/domains`.
+pub const DOMAINS: EntitySet = EntitySet {
+    type_name: "domain",
+    resource: "Domain",
+    filterable: &[eq("id")],
+};

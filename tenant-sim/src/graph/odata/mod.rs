@@ -20,12 +20,15 @@ mod query_options;
 mod response;
 
 pub use crate::graph::odata::entity_sets::{
-    APP_ROLE_ASSIGNMENTS, APPLICATIONS, EntitySet, FilterProperty, MEMBER_OF,
-    OAUTH2_PERMISSION_GRANTS, ORGANIZATION, ROLE_ASSIGNMENT_SCHEDULE_INSTANCES, ROLE_ASSIGNMENTS,
-    ROLE_DEFINITIONS, ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, SERVICE_PRINCIPALS, expandable,
+    APP_ROLE_ASSIGNMENTS, APPLICATIONS, DIRECTORY_ROLES, DOMAINS, EntitySet, FilterProperty,
+    MEMBER_OF, OAUTH2_PERMISSION_GRANTS, ORGANIZATION, ROLE_ASSIGNMENT_SCHEDULE_INSTANCES,
+    ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, ROLE_ELIGIBILITY_SCHEDULE_INSTANCES, SERVICE_PRINCIPALS,
+    USERS, expandable,
 };
 pub use crate::graph::odata::filter::{Filter, Literal, parse_filter};
-pub use crate::graph::odata::query_options::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryOptions};
+pub use crate::graph::odata::query_options::{
+    DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryOptions, eventual,
+};
 pub use crate::graph::odata::response::{
     GRAPH_V1_ROOT, ODATA_JSON, collection_context, entity_context, json_response, no_content,
 };

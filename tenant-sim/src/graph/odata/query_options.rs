@@ -1,7 +1,8 @@
 //! The query options of one Graph request (`$filter`, `$select`, `$top`, `$count`, `$skiptoken`), and
 //! the list and entity bodies they shape.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
@@ -10,7 +11,9 @@ use crate::graph::error::GraphError;
 use crate::graph::model;
 use crate::graph::odata::entity_sets::{EntitySet, expandable};
 use crate::graph::odata::filter::{Filter, parse_filter};
-use crate::graph::odata::response::{GRAPH_V1_ROOT, collection_context, entity_context};
+use crate::graph::odata::response::{
+    GRAPH_V1_ROOT, collection_context, entity_context, json_response,
+};
 use crate::graph::schema;
 
 /// Graph's page size when `$top` is absent (directory objects).
@@ -39,6 +42,31 @@ pub struct QueryOptions {
     passthrough: Vec<(String, String)>,
 }
 
+/// Whether the request carries `ConsistencyLevel: eventual` (advanced queries,
+/// <https://learn.microsoft.com/graph/aad-advanced-queries>).
+pub fn eventual(headers: &HeaderMap) -> bool {
+    headers
+        .get("consistencylevel")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"))
+}
+
+/// The decoded name-value pairs of a query string (without `?`, percent-encoded).
+fn query_pairs(raw_query: Option<&str>) -> Vec<(String, String)> {
+    raw_query
+        .map(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A system query option (`$…`) Graph does not take on this request.
+fn unsupported_option(name: &str) -> GraphError {
+    GraphError::invalid_request(format!("The query parameter '{name}' is not supported."))
+}
+
 impl QueryOptions {
     /// Parses a list request's query string (`raw_query` without `?`, percent-encoded) for `set`.
     pub fn parse(
@@ -46,17 +74,8 @@ impl QueryOptions {
         headers: &HeaderMap,
         set: &EntitySet,
     ) -> Result<Self, GraphError> {
-        let eventual = headers
-            .get("consistencylevel")
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"));
-        let pairs: Vec<(String, String)> = raw_query
-            .map(|query| {
-                url::form_urlencoded::parse(query.as_bytes())
-                    .into_owned()
-                    .collect()
-            })
-            .unwrap_or_default();
+        let eventual = eventual(headers);
+        let pairs = query_pairs(raw_query);
         let mut options = QueryOptions::default();
         let mut filter_text = None;
         for (name, value) in &pairs {
@@ -87,11 +106,7 @@ impl QueryOptions {
                         "the query option '{name}'"
                     )));
                 }
-                other if other.starts_with('$') => {
-                    return Err(GraphError::invalid_request(format!(
-                        "The query parameter '{name}' is not supported."
-                    )));
-                }
+                other if other.starts_with('$') => return Err(unsupported_option(name)),
                 _ => {}
             }
             options.passthrough.push((name.clone(), value.clone()));
@@ -106,22 +121,14 @@ impl QueryOptions {
     /// Parses a single-object request's query string: `$select` and `$expand` apply.
     pub fn parse_single(raw_query: Option<&str>, type_name: &str) -> Result<Self, GraphError> {
         let mut options = QueryOptions::default();
-        let pairs: Vec<(String, String)> = raw_query
-            .map(|query| {
-                url::form_urlencoded::parse(query.as_bytes())
-                    .into_owned()
-                    .collect()
-            })
-            .unwrap_or_default();
+        let pairs = query_pairs(raw_query);
         for (name, value) in pairs {
             if name.eq_ignore_ascii_case("$select") {
                 options.select = Some(parse_select(&value, type_name)?);
             } else if name.eq_ignore_ascii_case("$expand") {
                 options.expand = parse_expand(&value, type_name)?;
             } else if name.starts_with('$') {
-                return Err(GraphError::invalid_request(format!(
-                    "The query parameter '{name}' is not supported."
-                )));
+                return Err(unsupported_option(&name));
             }
         }
         Ok(options)
@@ -232,6 +239,11 @@ impl QueryOptions {
                     .is_none_or(|filter| filter.matches(item))
             })
             .collect()
+    }
+
+    /// The answer with `status` carrying [`Self::entity_body`] of `object`.
+    pub fn entity_answer(&self, status: StatusCode, object: Value, context_path: &str) -> Response {
+        json_response(status, &self.entity_body(object, context_path))
     }
 
     /// Graph's body for one object: projected by `$select`, with `@odata.context` first.
@@ -388,6 +400,11 @@ mod tests {
         ))
     }
 
+    /// The refusal of `query` sent without headers.
+    fn refusal(query: &str) -> GraphError {
+        list(query, &HeaderMap::new()).unwrap_err()
+    }
+
     fn ids(body: &Value) -> Vec<&str> {
         body["value"]
             .as_array()
@@ -450,11 +467,7 @@ mod tests {
 
     #[test]
     fn a_bare_guid_against_a_string_property_is_a_type_error() {
-        let error = list(
-            "$filter=appId eq 11111111-1111-1111-1111-111111111111",
-            &HeaderMap::new(),
-        )
-        .unwrap_err();
+        let error = refusal("$filter=appId eq 11111111-1111-1111-1111-111111111111");
         assert_eq!(error.status(), StatusCode::BAD_REQUEST);
         assert_eq!(
             error.message(),
@@ -472,7 +485,7 @@ mod tests {
 
     #[test]
     fn advanced_operators_need_eventual_consistency_and_count() {
-        let error = list("$filter=displayName ne 'x'", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$filter=displayName ne 'x'");
         assert_eq!(error.code(), "Request_UnsupportedQuery");
         assert_eq!(
             error.message(),
@@ -484,11 +497,7 @@ mod tests {
                 .message()
                 .starts_with("Operator 'endsWith' is not supported")
         );
-        let error = list(
-            "$filter=not(startswith(displayName,'x'))&$count=true",
-            &HeaderMap::new(),
-        )
-        .unwrap_err();
+        let error = refusal("$filter=not(startswith(displayName,'x'))&$count=true");
         assert!(
             error
                 .message()
@@ -518,28 +527,26 @@ mod tests {
 
     #[test]
     fn unsupported_properties_and_functions_are_refused_as_graph_does() {
-        let error = list("$filter=description eq 'x'", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$filter=description eq 'x'");
         assert_eq!(error.code(), "Request_UnsupportedQuery");
         assert_eq!(
             error.message(),
             "Unsupported or invalid query filter clause specified for property 'description' of resource 'Application'."
         );
-        let error = list("$filter=startswith(appId,'1111')", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$filter=startswith(appId,'1111')");
         assert!(
             error
                 .message()
                 .contains("property 'appId' of resource 'Application'")
         );
-        let error = list("$filter=contains(displayName,'sync')", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$filter=contains(displayName,'sync')");
         assert_eq!(
             error.message(),
             "Unsupported property filter clause operator 'Contains'."
         );
-        let error = list(
+        let error = refusal(
             "$filter=requiredResourceAccess/any(c:c/resourceAppId eq '00000003-0000-0000-c000-000000000000')",
-            &HeaderMap::new(),
-        )
-        .unwrap_err();
+        );
         assert!(error.message().contains("requiredResourceAccess"));
     }
 
@@ -607,7 +614,7 @@ mod tests {
     fn select_does_not_add_id_and_checks_names() {
         let body = list("$select=displayName", &HeaderMap::new()).unwrap();
         assert_eq!(body["value"][0], json!({"displayName": "Identity Sync"}));
-        let error = list("$select=displayName,resourceAccesses", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$select=displayName,resourceAccesses");
         assert_eq!(
             error.message(),
             "Parsing OData Select and Expand failed: Could not find a property named 'resourceAccesses' on type 'microsoft.graph.application'."
@@ -616,19 +623,19 @@ mod tests {
 
     #[test]
     fn top_and_other_options_are_validated() {
-        let error = list("$top=0", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$top=0");
         assert_eq!(
             error.message(),
             "Invalid page size specified: '0'. Must be between 1 and 999 inclusive."
         );
-        let error = list("$top=ten", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$top=ten");
         assert!(
             error
                 .message()
                 .starts_with("Invalid value 'ten' for $top query option found.")
         );
         assert!(list("$top=999", &HeaderMap::new()).is_ok());
-        let error = list("$search=\"displayName:sync\"", &HeaderMap::new()).unwrap_err();
+        let error = refusal("$search=\"displayName:sync\"");
         assert!(error.message().contains("ConsistencyLevel: eventual"));
         assert!(list("$frobnicate=1", &HeaderMap::new()).is_err());
         assert!(list("$skiptoken=forged", &HeaderMap::new()).is_err());

@@ -146,6 +146,33 @@ pub struct GraphType {
 }
 
 impl GraphType {
+    /// A closed type with these properties, none of them required and none bindable.
+    pub const fn new(name: &'static str, kind: TypeKind, properties: &'static [Property]) -> Self {
+        Self {
+            name,
+            kind,
+            open: false,
+            properties,
+            required: &[],
+            bindable: &[],
+        }
+    }
+
+    /// The type, open (`OpenType="true"`).
+    pub const fn open(self) -> Self {
+        Self { open: true, ..self }
+    }
+
+    /// The type, with the properties a new value must contain.
+    pub const fn required(self, required: &'static [&'static str]) -> Self {
+        Self { required, ..self }
+    }
+
+    /// The type, with the navigation properties that may be bound with `name@odata.bind`.
+    pub const fn bindable(self, bindable: &'static [&'static str]) -> Self {
+        Self { bindable, ..self }
+    }
+
     /// The declared property `name`, if any.
     pub fn property(&self, name: &str) -> Option<&'static Property> {
         self.properties

@@ -60,7 +60,7 @@ pub fn parse_json_body(content_type: Option<&str>, bytes: &[u8]) -> Result<Value
 /// Checks `body` against type `type_name` as Graph would for `intent`.
 ///
 /// # Panics
-/// Never for the names in [`types`]; an unknown `type_name` is a programming error and answers 500.
+/// Never for the names in [`crate::graph::schema::types`]; an unknown `type_name` is a programming error and answers 500.
 pub fn validate(type_name: &str, body: &Value, intent: Intent) -> Result<(), GraphError> {
     let Some(graph_type) = graph_type(type_name) else {
         debug_assert!(false, "no schema for type {type_name}");
@@ -110,14 +110,14 @@ fn validate_object(
         }
         let mut property_path = path.to_vec();
         property_path.push(property.name);
-        validate_property(
-            graph_type,
+        let site = Site {
+            owner: graph_type,
             property,
-            value,
             intent,
-            &property_path,
+            path: &property_path,
             top_level,
-        )?;
+        };
+        validate_property(site, value)?;
     }
     let required_applies = match graph_type.kind {
         TypeKind::Entity => intent == Intent::Create,
@@ -144,14 +144,18 @@ fn validate_object(
     Ok(())
 }
 
-fn validate_property(
-    owner: &GraphType,
-    property: &Property,
-    value: &Value,
+/// Where a value being validated stands: the property, the type declaring it, the path to it.
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    owner: &'a GraphType,
+    property: &'a Property,
     intent: Intent,
-    path: &[&str],
+    path: &'a [&'a str],
     top_level: bool,
-) -> Result<(), GraphError> {
+}
+
+fn validate_property(site: Site<'_>, value: &Value) -> Result<(), GraphError> {
+    let property = site.property;
     if value.is_null() {
         if property.nullable {
             return Ok(());
@@ -177,29 +181,23 @@ fn validate_property(
                     "A null value was found with the expected type '{expected}[Nullable=False]'. The expected type '{expected}[Nullable=False]' does not allow null values."
                 )));
             }
-            validate_single(owner, property, item, intent, path, top_level)?;
+            validate_single(site, item)?;
         }
         return Ok(());
     }
-    validate_single(owner, property, value, intent, path, top_level)
+    validate_single(site, value)
 }
 
 /// Validates one non-null value of `property.kind`.
-fn validate_single(
-    owner: &GraphType,
-    property: &Property,
-    value: &Value,
-    intent: Intent,
-    path: &[&str],
-    top_level: bool,
-) -> Result<(), GraphError> {
+fn validate_single(site: Site<'_>, value: &Value) -> Result<(), GraphError> {
+    let property = site.property;
     match property.kind {
         Kind::Complex(name) => {
             let Value::Object(object) = value else {
                 return Err(unexpected_node(value, "StartObject"));
             };
             let complex = graph_type(name).expect("complex types in the table exist");
-            validate_object(complex, object, intent, path, false)
+            validate_object(complex, object, site.intent, site.path, false)
         }
         Kind::Unchecked => match value {
             Value::Object(_) => Ok(()),
@@ -230,7 +228,7 @@ fn validate_single(
             if let Kind::OneOf(values) = kind
                 && !values.contains(&text.as_str())
             {
-                return Err(invalid_value(owner, path, top_level));
+                return Err(invalid_value(site.owner, site.path, site.top_level));
             }
             Ok(())
         }
