@@ -5,6 +5,9 @@
 //!
 //! Without `openssl` on the PATH these tests say so and pass, unless `CI` is set, where they fail.
 
+mod plugin_host;
+mod tenant;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -373,4 +376,64 @@ fn a_legacy_3des_pkcs12_is_refused_saying_how_to_export_it_again() {
         "{message}"
     );
     assert!(!message.contains("legacy password"));
+}
+
+#[test]
+fn the_pkcs12_provision_hands_over_opens_with_its_password_and_holds_the_certificates_key() {
+    let Some(openssl) = openssl() else { return };
+    let tenant = tenant::start_with(tenant::quick_knobs(), tenant_sim::SeedOptions::default());
+    let settings = tenant::settings(&tenant, serde_json::json!({}));
+    let session = tenant::signed_in(&tenant, &settings);
+    let (status, document) = session.call("provision", &settings);
+    assert_eq!(
+        status,
+        connector_abi::ConnectorStatus::Ok,
+        "{}",
+        document["error"]
+    );
+    let credential = &document["data"]["credential"];
+    use base64::Engine;
+    let pkcs12 = base64::engine::general_purpose::STANDARD
+        .decode(credential["pkcs12_base64"].as_str().unwrap())
+        .unwrap();
+    let password = credential["pkcs12_password"].as_str().unwrap();
+    let directory = tempfile::tempdir().unwrap();
+    let pfx = directory.path().join("handed-over.pfx");
+    write_private(&pfx, &pkcs12);
+    let pfx = pfx.to_str().unwrap();
+    let pass = format!("env:{PASSWORD_VARIABLE}");
+    let info = run(
+        &openssl,
+        &["pkcs12", "-info", "-in", pfx, "-passin", &pass, "-nodes"],
+        password,
+        b"",
+    );
+    assert!(
+        info.status.success(),
+        "{}",
+        String::from_utf8_lossy(&info.stderr)
+    );
+    let key_pem = run_ok(
+        &openssl,
+        &["pkcs12", "-in", pfx, "-passin", &pass, "-nocerts", "-nodes"],
+        password,
+        b"",
+    );
+    let certificate_pem = credential["certificate_pem"].as_str().unwrap();
+    let certificate_modulus = run_ok(
+        &openssl,
+        &["x509", "-noout", "-modulus"],
+        "",
+        certificate_pem.as_bytes(),
+    );
+    let key_modulus = run_ok(
+        &openssl,
+        &["rsa", "-noout", "-modulus"],
+        "",
+        key_pem.as_bytes(),
+    );
+    assert_eq!(
+        certificate_modulus, key_modulus,
+        "the key in the PKCS#12 is the certificate's"
+    );
 }

@@ -537,3 +537,148 @@ fn round_trips_fresh_at_most_four_and_a_rerun_at_most_two() {
         "no token request"
     );
 }
+
+/// How many applications carry this unique name, service principals this appId, and role assignments this
+/// principal: what a duplicate would show.
+fn copies(tenant: &tenant_sim::Tenant, unique_name: &str, app_id: &str) -> (usize, usize, usize) {
+    let directory = tenant.directory().read();
+    let apps = directory
+        .applications
+        .iter()
+        .filter(|a| a.json["uniqueName"].as_str() == Some(unique_name))
+        .count();
+    let sps: Vec<String> = directory
+        .service_principals
+        .iter()
+        .filter(|sp| sp.json["appId"].as_str() == Some(app_id))
+        .map(|sp| sp.json["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let roles = directory
+        .role_assignments
+        .iter()
+        .filter(|r| {
+            sps.iter()
+                .any(|sp| r.json["principalId"].as_str() == Some(sp.as_str()))
+        })
+        .count();
+    (apps, sps.len(), roles)
+}
+
+#[test]
+fn replication_lag_and_throttling_inside_batches_create_nothing_twice() {
+    let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
+    let settings = tenant::settings(&tenant, json!({}));
+    let session = tenant::signed_in(&tenant, &settings);
+    tenant.knobs().update(|k| {
+        k.replication_lag = std::time::Duration::from_millis(1500);
+        k.fault_seed = 20_261_201;
+        k.faults = vec![
+            tenant_sim::FaultRule::sometimes(
+                20,
+                tenant_sim::Fault::Throttle {
+                    retry_after_secs: 0,
+                },
+            )
+            .service(tenant_sim::Service::Graph),
+        ];
+    });
+    let (status, document) = provision(&session, &settings, json!({}));
+    assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
+    let throttled = tenant
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|e| e.status == 429)
+        .count();
+    assert!(throttled > 0, "some requests were throttled");
+    let waits: Vec<Value> = session
+        .events()
+        .into_iter()
+        .filter(|e| e["type"] == "wait")
+        .collect();
+    assert!(
+        waits.iter().any(|w| w["reason"] == "replication"),
+        "the lag was waited out"
+    );
+    let data = &document["data"];
+    let unique = data["application"]["unique_name"].as_str().unwrap();
+    let app_id = data["application"]["app_id"].as_str().unwrap();
+    assert_eq!(copies(&tenant, unique, app_id), (1, 1, 3));
+}
+
+#[test]
+fn a_create_whose_answer_was_lost_is_not_made_twice() {
+    let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
+    let settings = tenant::settings(&tenant, json!({}));
+    let session = tenant::signed_in(&tenant, &settings);
+    tenant.knobs().update(|k| {
+        k.faults = vec![
+            tenant_sim::FaultRule::next(1, tenant_sim::Fault::DropAfterHandling)
+                .service(tenant_sim::Service::Graph)
+                .on("PATCH", "/v1.0/applications(uniqueName="),
+            tenant_sim::FaultRule::next(1, tenant_sim::Fault::DropAfterHandling)
+                .service(tenant_sim::Service::Graph)
+                .on("PATCH", "/v1.0/servicePrincipals(appId="),
+        ];
+    });
+    let (status, document) = provision(&session, &settings, json!({}));
+    assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
+    let dropped = tenant
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|e| e.status == 0)
+        .count();
+    assert_eq!(dropped, 2, "both answers were lost");
+    let data = &document["data"];
+    let unique = data["application"]["unique_name"].as_str().unwrap();
+    let app_id = data["application"]["app_id"].as_str().unwrap();
+    assert_eq!(copies(&tenant, unique, app_id), (1, 1, 3));
+}
+
+#[test]
+fn lag_beyond_the_bound_names_the_step_and_a_second_run_completes() {
+    let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
+    let settings = tenant::settings(&tenant, json!({}));
+    // A short bound on waiting for the directory, far below the lag.
+    let options: Value = {
+        let mut options: Value = serde_json::from_str(&tenant::fast_options()).unwrap();
+        options["network"]["consistency_wait_ms"] = json!(300);
+        options
+    };
+    let session = Session::new(Some(&options.to_string()));
+    let (status, document) = session.call("authenticate", &settings);
+    assert_eq!(status, ConnectorStatus::Ok, "{document}");
+    tenant
+        .knobs()
+        .update(|k| k.replication_lag = std::time::Duration::from_secs(3));
+    let (status, first) = provision(&session, &settings, json!({}));
+    assert_eq!(status, ConnectorStatus::Timeout, "{}", first["error"]);
+    let message = first["error"]["message"].as_str().unwrap();
+    assert!(message.contains("service principal"), "{message}");
+    assert_eq!(first["error"]["step"], "provision");
+    let done: Vec<&str> = first["done"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(done, ["application_created"]);
+    // The host keeps what came back (the certificate is on the application) and runs provision again.
+    let mut stored = first["data"]["settings"].clone();
+    stored["certificate_pem"] = first["data"]["credential"]["pem"].clone();
+    tenant
+        .knobs()
+        .update(|k| k.replication_lag = std::time::Duration::ZERO);
+    let (status, second) = session.call("provision", &stored.to_string());
+    assert_eq!(status, ConnectorStatus::Ok, "{}", second["error"]);
+    let data = &second["data"];
+    assert!(
+        data["credential"].is_null(),
+        "the first certificate is kept: {}",
+        data["items"]
+    );
+    let unique = data["application"]["unique_name"].as_str().unwrap();
+    let app_id = data["application"]["app_id"].as_str().unwrap();
+    assert_eq!(copies(&tenant, unique, app_id), (1, 1, 3));
+}

@@ -589,3 +589,81 @@ fn one_endpoint_overridden_under_a_built_in_cloud_is_refused_before_any_request(
     }
     assert!(tenant.request_log().is_empty(), "nothing was sent anywhere");
 }
+
+#[test]
+fn no_token_reaches_an_event_a_result_or_a_log_line() {
+    let tenant = tenant::start_with(
+        KnobSettings {
+            access_token_lifetime: Duration::from_secs(3),
+            ..tenant::quick_knobs()
+        },
+        SeedOptions::default(),
+    );
+    let mut seen: Vec<String> = Vec::new();
+    let settings = tenant::settings(&tenant, json!({}));
+    // Device code sign-ins as every seeded user (the plain user's is refused), each followed by a plan.
+    let users = [
+        tenant.users().global_admin.user_principal_name.clone(),
+        tenant.users().application_admin.user_principal_name.clone(),
+        tenant.users().plain_user.user_principal_name.clone(),
+    ];
+    for upn in users {
+        tenant
+            .knobs()
+            .update(|k| k.sign_in_user = Some(upn.clone()));
+        let session = Session::new(Some(&tenant::fast_options()));
+        let (_, document) = session.call("authenticate", &settings);
+        seen.push(document.to_string());
+        let mut plan: Value = serde_json::from_str(&settings).unwrap();
+        plan["plan_only"] = json!(true);
+        let (_, document) = session.call("provision", &plan.to_string());
+        seen.push(document.to_string());
+        seen.extend(session.events().iter().map(Value::to_string));
+    }
+    // A browser sign-in, and a refused one (multi-factor authentication required).
+    tenant.knobs().update(|k| k.sign_in_user = None);
+    let (send, receive) = mpsc::channel();
+    let session = browser_session(send);
+    let tenant = &tenant;
+    std::thread::scope(|scope| {
+        let browser = scope.spawn(move || {
+            let url = receive
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a browser prompt");
+            play_browser(tenant, &url, false)
+        });
+        let (_, document) = session.call(
+            "authenticate",
+            &tenant::settings(tenant, json!({"sign_in_method": "browser"})),
+        );
+        seen.push(document.to_string());
+        browser.join().unwrap();
+    });
+    seen.extend(session.events().iter().map(Value::to_string));
+    tenant
+        .knobs()
+        .update(|k| k.sign_in_refusal = Some(tenant_sim::SignInRefusal::MfaRequired));
+    let refused = Session::new(Some(&tenant::fast_options()));
+    let (status, document) = refused.call("authenticate", &settings);
+    assert_eq!(status, ConnectorStatus::SignInFailed, "{document}");
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("multi-factor"),
+        "{document}"
+    );
+    seen.push(document.to_string());
+    seen.extend(refused.events().iter().map(Value::to_string));
+
+    let issued = tenant.issued_secrets();
+    assert!(issued.len() >= 8, "tokens were issued: {}", issued.len());
+    for secret in &issued {
+        for text in &seen {
+            assert!(
+                !text.contains(secret.as_str()),
+                "an issued token reached a document or event"
+            );
+        }
+    }
+}

@@ -100,6 +100,9 @@ pub struct KnobSettings {
     /// Errors that depend on the directory (consent, unknown tenant) are not knobs: they follow from
     /// its state.
     pub sign_in_refusal: Option<SignInRefusal>,
+    /// The seed of the random draws of fault rules made with [`FaultRule::sometimes`]: the same seed and the
+    /// same requests give the same faults, so a failing run can be replayed.
+    pub fault_seed: u64,
 }
 
 impl Default for KnobSettings {
@@ -118,6 +121,7 @@ impl Default for KnobSettings {
             faults: Vec::new(),
             rate_limits: Vec::new(),
             sign_in_refusal: None,
+            fault_seed: 0,
         }
     }
 }
@@ -126,13 +130,17 @@ impl Default for KnobSettings {
 #[derive(Debug, Default)]
 pub struct Knobs {
     settings: Mutex<KnobSettings>,
+    /// The random state of [`FaultRule::sometimes`] draws: the seed it was started from, and where it is.
+    draws: Mutex<(u64, u64)>,
 }
 
 impl Knobs {
     /// Knobs with the given initial values.
     pub fn new(settings: KnobSettings) -> Self {
+        let seed = settings.fault_seed;
         Knobs {
             settings: Mutex::new(settings),
+            draws: Mutex::new((seed, seed)),
         }
     }
 
@@ -166,8 +174,14 @@ impl Knobs {
             .settings
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let seed = settings.fault_seed;
         let index = settings.faults.iter().position(|rule| {
-            rule.remaining != Some(0) && eligible(rule.fault) && rule.matches(service, method, path)
+            rule.remaining != Some(0)
+                && eligible(rule.fault)
+                && rule.matches(service, method, path)
+                && rule
+                    .percent
+                    .is_none_or(|percent| self.draw(seed) < u64::from(percent))
         })?;
         let rule = &mut settings.faults[index];
         let fault = rule.fault;
@@ -178,5 +192,21 @@ impl Knobs {
             }
         }
         Some(fault)
+    }
+
+    /// A draw in `0..100` from the seeded sequence (SplitMix64), restarted when the seed changes.
+    fn draw(&self, seed: u64) -> u64 {
+        let mut draws = self
+            .draws
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if draws.0 != seed {
+            *draws = (seed, seed);
+        }
+        draws.1 = draws.1.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = draws.1;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % 100
     }
 }

@@ -13,6 +13,7 @@ mod error;
 pub mod exchange;
 pub mod faults;
 pub mod graph;
+pub mod issued;
 pub mod knobs;
 pub mod request_log;
 mod server;

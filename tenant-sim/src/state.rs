@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::directory::{Directory, SeededUsers};
 use crate::entra::sessions::Sessions;
+use crate::issued::IssuedSecrets;
 use crate::knobs::Knobs;
 use crate::request_log::RequestLog;
 use crate::tokens::{AccessClaims, SigningKey, TokenError};
@@ -41,6 +42,8 @@ pub struct TenantState {
     pub users: SeededUsers,
     /// Device codes, authorization codes and refresh tokens in flight.
     pub(crate) sessions: Sessions,
+    /// Every token and client secret handed out.
+    pub issued: IssuedSecrets,
 }
 
 impl TenantState {

@@ -70,6 +70,7 @@ impl Tenant {
             signing_key,
             users,
             sessions: Default::default(),
+            issued: Default::default(),
         });
         let tasks = crate::server::spawn(&state, listeners, tls.server_config);
         Ok(Tenant {
@@ -193,6 +194,12 @@ impl Tenant {
     /// The seeded users.
     pub fn users(&self) -> &SeededUsers {
         &self.state.users
+    }
+
+    /// Every access, ID and refresh token and client secret the tenant handed out so far: what a client must
+    /// never log, send as an event or return (search for these values).
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.state.issued.all()
     }
 
     /// The shared state (for mounting services and for tests that need everything).

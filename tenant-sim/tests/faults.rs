@@ -326,3 +326,46 @@ async fn an_always_rule_holds_until_the_knob_changes() {
     let (status, ..) = graph(&tenant, reqwest::Method::GET, "/v1.0/me", None).await;
     assert_ne!(status, 504);
 }
+
+/// The statuses of `count` unauthenticated GETs of `/v1.0/organization` (401 when not faulted).
+async fn statuses(tenant: &Tenant, count: usize) -> Vec<u16> {
+    let mut statuses = Vec::with_capacity(count);
+    for _ in 0..count {
+        statuses.push(
+            graph(tenant, reqwest::Method::GET, "/v1.0/organization", None)
+                .await
+                .0,
+        );
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn a_rule_with_a_chance_catches_about_that_share_the_same_way_for_one_seed() {
+    let tenant = support::start().await;
+    let rule = FaultRule::sometimes(
+        20,
+        Fault::Throttle {
+            retry_after_secs: 0,
+        },
+    )
+    .service(Service::Graph);
+    tenant.knobs().update(|k| {
+        k.fault_seed = 7;
+        k.faults = vec![rule.clone()];
+    });
+    let first = statuses(&tenant, 200).await;
+    let throttled = first.iter().filter(|s| **s == 429).count();
+    assert!(
+        (15..=70).contains(&throttled),
+        "{throttled} of 200 throttled at 20%"
+    );
+    assert!(first.iter().all(|s| *s == 429 || *s == 401), "{first:?}");
+    // The same seed again gives the same sequence; another seed another one.
+    tenant.knobs().update(|k| k.fault_seed = 8);
+    let other = statuses(&tenant, 200).await;
+    tenant.knobs().update(|k| k.fault_seed = 7);
+    let again = statuses(&tenant, 200).await;
+    assert_eq!(again, first);
+    assert_ne!(other, first);
+}

@@ -91,11 +91,13 @@ pub(crate) fn access_claims(
 /// A token answer carrying the access token of `claims`: `token_type`, `expires_in`, `ext_expires_in`,
 /// `access_token`.
 pub(crate) fn token_answer(state: &TenantState, claims: &AccessClaims) -> Value {
+    let access_token = state.signing_key.sign(claims);
+    state.issued.record(&access_token);
     json!({
         "token_type": "Bearer",
         "expires_in": claims.exp - claims.iat,
         "ext_expires_in": claims.exp - claims.iat,
-        "access_token": state.signing_key.sign(claims),
+        "access_token": access_token,
     })
 }
 
@@ -173,7 +175,9 @@ pub(crate) fn issue_delegated(
             nonce: issue.nonce.map(str::to_owned),
             ver: "2.0".to_owned(),
         };
-        body["id_token"] = json!(state.signing_key.sign(&id_claims));
+        let id_token = state.signing_key.sign(&id_claims);
+        state.issued.record(&id_token);
+        body["id_token"] = json!(id_token);
     }
     if request.has_oidc("offline_access") || issue.force_refresh_token {
         let refresh = format!("1.A{}", random_token(48));
@@ -186,6 +190,7 @@ pub(crate) fn issue_delegated(
                 expires_at: Instant::now() + knobs.refresh_token_lifetime,
             },
         );
+        state.issued.record(&refresh);
         body["refresh_token"] = json!(refresh);
     }
     Ok(body)

@@ -115,6 +115,13 @@ pub(crate) async fn inject(
             response.extensions_mut().insert(DropConnection);
             response
         }
+        Fault::DropAfterHandling => {
+            // The answer is made (and its changes happen), then thrown away with the connection.
+            drop(next.run(request).await);
+            let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            response.extensions_mut().insert(DropConnection);
+            response
+        }
         hostile_fault => hostile::answer(hostile_fault, request, next).await,
     };
     response.extensions_mut().insert(InjectedFault(fault));

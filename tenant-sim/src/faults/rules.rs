@@ -29,6 +29,10 @@ pub enum Fault {
     /// The server closes the connection (TCP and TLS) without sending any response, so the client sees a
     /// connection error. Every other request in flight on the same connection is lost with it.
     DropConnection,
+    /// The service handles the request (its changes happen), then the connection closes without the
+    /// answer: the client sees a connection error although its write landed, as when an answer is lost on
+    /// the way back. A retry must not do the write twice.
+    DropAfterHandling,
     /// The service handles the request (its changes happen), then only the first half of its answer's
     /// body is sent, with a `Content-Length` that matches the cut body: JSON that does not parse.
     TruncatedJson,
@@ -56,7 +60,8 @@ pub enum Fault {
 }
 
 impl Fault {
-    /// The status this fault answers with: `None` for [`Fault::DropConnection`] (no answer at all; the
+    /// The status this fault answers with: `None` for [`Fault::DropConnection`] and
+    /// [`Fault::DropAfterHandling`] (no answer at all; the
     /// request log writes status 0) and for [`Fault::TruncatedJson`] and [`Fault::WrongContentType`],
     /// which keep the service's own status.
     pub fn status(self) -> Option<u16> {
@@ -65,7 +70,10 @@ impl Fault {
             Fault::InternalServerError => Some(500),
             Fault::ServiceUnavailable { .. } => Some(503),
             Fault::GatewayTimeout => Some(504),
-            Fault::DropConnection | Fault::TruncatedJson | Fault::WrongContentType => None,
+            Fault::DropConnection
+            | Fault::DropAfterHandling
+            | Fault::TruncatedJson
+            | Fault::WrongContentType => None,
             Fault::Html { status } => Some(status),
             Fault::OversizedBody { .. } | Fault::EndlessBody => Some(200),
             Fault::RedirectToOtherHost => Some(307),
@@ -116,6 +124,9 @@ pub struct FaultRule {
     pub remaining: Option<u32>,
     /// What the matching requests get.
     pub fault: Fault,
+    /// The chance in percent that a matching request is caught (`None`: every one), drawn from the
+    /// knobs' seeded sequence ([`crate::knobs::KnobSettings::fault_seed`]).
+    pub percent: Option<u8>,
 }
 
 impl FaultRule {
@@ -127,6 +138,7 @@ impl FaultRule {
             path_prefix: None,
             remaining: Some(count),
             fault,
+            percent: None,
         }
     }
 
@@ -135,6 +147,16 @@ impl FaultRule {
         FaultRule {
             remaining: None,
             ..FaultRule::next(0, fault)
+        }
+    }
+
+    /// A rule that catches each matching request with a chance of `percent` (0 to 100), until the knob
+    /// changes: `FaultRule::sometimes(20, Fault::Throttle { retry_after_secs: 0 }).service(Service::Graph)`
+    /// throttles about a fifth of Graph's requests, `$batch` items included, reproducibly for one seed.
+    pub fn sometimes(percent: u8, fault: Fault) -> Self {
+        FaultRule {
+            percent: Some(percent.min(100)),
+            ..FaultRule::always(fault)
         }
     }
 

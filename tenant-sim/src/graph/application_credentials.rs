@@ -83,6 +83,9 @@ pub fn add_password(request: &GraphRequest, key: &AppKey) -> Result<Response, Gr
         .write()
         .add_client_secret(existing.id(), display_name, end)
         .map_err(write_error)?;
+    if let Some(secret) = credential.get("secretText").and_then(Value::as_str) {
+        request.state.issued.record(secret);
+    }
     Ok(action_answer(
         "microsoft.graph.passwordCredential",
         credential,

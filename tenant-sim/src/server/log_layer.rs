@@ -41,7 +41,7 @@ pub(crate) async fn log_and_delay(
         .get::<InjectedFault>()
         .map(|injected| injected.0);
     let status = match fault {
-        Some(Fault::DropConnection) => 0,
+        Some(Fault::DropConnection | Fault::DropAfterHandling) => 0,
         _ => response.status().as_u16(),
     };
     let batch_id = response.extensions().get::<BatchId>().map(|batch| batch.0);
