@@ -77,6 +77,25 @@ impl Wizard<'_> {
         }
     }
 
+    /// Asks for `names` before their own step (an operation needs them already); they count as collected.
+    pub(super) fn ask_now(&mut self, names: &[String]) -> Result<(), Failure> {
+        for name in names {
+            let Some(field) = self.description.schema.field(name).cloned() else {
+                continue;
+            };
+            let state = state_of(&self.description.schema, &self.values.settings, name);
+            self.ask(&field, state)?;
+            if !self.collected.contains(name) {
+                self.collected.push(name.clone());
+            }
+            // Answered now: its own step shows it rather than asking again.
+            if !self.given.contains(name) {
+                self.given.push(name.clone());
+            }
+        }
+        Ok(())
+    }
+
     /// Prompts (or checks the presence of) each of `names`, in order, as the values so far show them.
     fn ask_fields(&mut self, names: &[String]) -> Result<(), Failure> {
         let mut optional: Vec<Field> = Vec::new();
@@ -190,6 +209,7 @@ impl Wizard<'_> {
             self.warn_once(&document);
             return Ok(Vec::new());
         }
+        self.warn_once(&document);
         let Some(fields) = document["error"]["fields"].as_array() else {
             self.show_failure(status, &document);
             return Err(Failure::new(

@@ -110,7 +110,9 @@ impl<'p> Wizard<'p> {
                 ));
             }
         };
-        let (data, _) = describe(&mut session)?;
+        let described = describe(&mut session);
+        ui.stop_spinning();
+        let (data, _) = described?;
         let description = Description::from_data(&data)?;
         let mut values = Values::default();
         if let Some(version) = description.schema.settings_version {
@@ -301,7 +303,69 @@ impl<'p> Wizard<'p> {
 
     /// Calls an operation with the values (and `extra` members), records it, and returns its status and
     /// document.
+    ///
+    /// When an operation refuses the settings only because fields of later steps are still empty (the
+    /// plugin checks every field at every operation), those fields are asked now, in schema order, and the
+    /// call is made again.
     pub(crate) fn call(
+        &mut self,
+        step: &Step,
+        operation: &str,
+        extra: &[(&str, Value)],
+    ) -> Result<(StatusCode, Value), Failure> {
+        loop {
+            let (status, document) = self.call_once(step, operation, extra)?;
+            let early = self.asked_too_early(operation, &document);
+            if early.is_empty() {
+                return Ok((status, document));
+            }
+            let labels: Vec<&str> = early
+                .iter()
+                .map(|name| self.description.schema.label_of(name))
+                .collect();
+            self.ui.line(format!(
+                "  {}",
+                self.ui.paint(
+                    crate::terminal::Tone::Quiet,
+                    format!(
+                        "{} needs these settings of a later step already: {}",
+                        self.description.display_name,
+                        labels.join(", ")
+                    )
+                )
+            ));
+            self.ask_now(&early)?;
+        }
+    }
+
+    /// The fields an operation (not `configure`) refused only as `required` that no step collected yet.
+    fn asked_too_early(&self, operation: &str, document: &Value) -> Vec<String> {
+        if operation == "configure" || document["status"] != "INVALID_SETTINGS" {
+            return Vec::new();
+        }
+        let errors: Vec<&Value> = document["error"]["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        let early: Vec<String> = errors
+            .iter()
+            .filter(|error| error["code"] == "required")
+            .filter_map(|error| error["field"].as_str())
+            .filter(|name| {
+                self.description.schema.field(name).is_some()
+                    && !self.collected.iter().any(|collected| collected == name)
+            })
+            .map(str::to_owned)
+            .collect();
+        if early.is_empty() || early.len() != errors.len() {
+            return Vec::new();
+        }
+        early
+    }
+
+    /// One call of an operation, recorded.
+    fn call_once(
         &mut self,
         step: &Step,
         operation: &str,

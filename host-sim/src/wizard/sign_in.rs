@@ -30,7 +30,11 @@ impl Wizard<'_> {
             if status.is_ok() {
                 self.signed_in(&document["data"]);
                 self.warn_once(&document);
-                if !document["warnings"].as_array().is_none_or(Vec::is_empty)
+                // `data.can` says, for each later step, whether the account's roles allow it.
+                let blocked = document["data"]["can"]
+                    .as_object()
+                    .is_some_and(|can| can.values().any(|step| step["allowed"] == false));
+                if blocked
                     && let Some(prompter) = self.prompter()
                     && !prompter.confirm("Continue with this account anyway?", true)?
                 {
