@@ -81,11 +81,16 @@ impl Prompter {
                 label.clone()
             };
             let check = field.clone();
+            let needed = required && current.is_none();
             let typed = Password::with_theme(&self.theme)
                 .with_prompt(prompt)
                 .allow_empty_password(true)
                 .validate_with(move |typed: &String| -> Result<(), String> {
-                    crate::form::parse(&check, typed).map(drop)
+                    match crate::form::parse(&check, typed) {
+                        Ok(None) if needed => Err(format!("{} is required.", check.display_label())),
+                        Ok(_) => Ok(()),
+                        Err(reason) => Err(reason),
+                    }
                 })
                 .interact_on(&self.term)
                 .map_err(interrupted)?;
