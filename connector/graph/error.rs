@@ -73,9 +73,6 @@ impl GraphError {
     }
 }
 
-    clipped
-}
-
 /// The connector error for a Graph answer that is not a success: the kind follows the status (403
 /// `PERMISSION_DENIED`, 404 `NOT_FOUND`, 409 `CONFLICT`, 401 `SIGN_IN_REQUIRED`, 429/503/504 left after the
 /// retries `TIMEOUT`, else `SERVICE_ERROR`), the
