@@ -95,10 +95,12 @@ mod tests {
     use serde_json::json;
 
     fn description() -> Description {
-        Description::from_data(&json!({ "display_name": "Demo", "settings_schema": { "fields": [
+        Description::from_data(
+            &json!({ "display_name": "Demo", "settings_schema": { "fields": [
             { "name": "days", "label": "Days", "type": "integer", "validation": { "max": 10 } },
             { "name": "token", "label": "Token", "type": "text", "secret": true }
-        ] } }))
+        ] } }),
+        )
         .unwrap()
     }
 
@@ -131,7 +133,10 @@ mod tests {
             .message
         };
         assert_eq!(fail("days=70"), "--set days=…: Days must be at most 10.");
-        assert!(fail("colour=red").contains("Demo has no setting named \"colour\"; its settings are: days, token"));
+        assert!(
+            fail("colour=red")
+                .contains("Demo has no setting named \"colour\"; its settings are: days, token")
+        );
         assert_eq!(fail("days"), "--set days: expected FIELD=VALUE");
     }
 }

@@ -73,7 +73,12 @@ pub fn run(options: &DemoOptions) -> Result<(), Failure> {
             ..KnobSettings::default()
         },
     })
-    .map_err(|error| Failure::new(OPERATION_FAILED, format!("tenant-sim did not start: {error}")))?;
+    .map_err(|error| {
+        Failure::new(
+            OPERATION_FAILED,
+            format!("tenant-sim did not start: {error}"),
+        )
+    })?;
     let users = tenant.users();
     let user = match options.user {
         DemoUser::GlobalAdmin => &users.global_admin,
@@ -159,7 +164,14 @@ pub fn run(options: &DemoOptions) -> Result<(), Failure> {
         }
     });
     let mut record = Vec::new();
-    let outcome = add(&ui, None, &mut store, &add_options, Some(administrator), &mut record);
+    let outcome = add(
+        &ui,
+        None,
+        &mut store,
+        &add_options,
+        Some(administrator),
+        &mut record,
+    );
     let elapsed = started.elapsed();
     if let Ok(connection) = &outcome {
         ui.heading("The saved connection (host-sim show)");
@@ -183,7 +195,7 @@ pub fn run(options: &DemoOptions) -> Result<(), Failure> {
     if options.json {
         let connection = outcome.as_ref().ok().map_or(Value::Null, connection_json);
         print_json(
-            &outcome.as_ref().map(drop).map_err(|f| Failure::new(f.code, &f.message)),
+            &outcome,
             json!({ "store": store.path(), "connection": connection, "steps": record,
                     "elapsed_ms": elapsed.as_millis() as u64 }),
         );
@@ -197,7 +209,10 @@ fn describe_roles(active: &[String], eligible: &[String]) -> String {
         parts.push(format!("active roles: {}", active.join(", ")));
     }
     if !eligible.is_empty() {
-        parts.push(format!("eligible (PIM, not active): {}", eligible.join(", ")));
+        parts.push(format!(
+            "eligible (PIM, not active): {}",
+            eligible.join(", ")
+        ));
     }
     if parts.is_empty() {
         "no directory role".to_owned()

@@ -139,6 +139,10 @@ mod tests {
     #[test]
     fn steps_that_are_not_a_list_are_refused() {
         let error = Description::from_data(&json!({ "steps": "all" })).unwrap_err();
-        assert!(error.message.contains("steps cannot be read"), "{}", error.message);
+        assert!(
+            error.message.contains("steps cannot be read"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -23,7 +23,9 @@ pub const STORE_FAILED: u8 = 5;
 /// nothing was saved.
 pub const CANCELLED: u8 = 6;
 
-/// A command that could not finish: the message for the person at the terminal and the exit code.
+/// A command that could not finish: the message for the person at the terminal and the exit code. Messages
+/// never carry a secret value, so `Debug` shows them.
+#[derive(Clone, Debug)]
 pub struct Failure {
     /// What went wrong, in a sentence.
     pub message: String,

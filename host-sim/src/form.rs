@@ -173,9 +173,9 @@ pub fn check(field: &Field, value: &Value) -> Result<(), String> {
             && !regex.is_match(text)
         {
             return Err(match field.kind.as_deref() {
-                Some("guid") => format!(
-                    "{label} must be a GUID such as 00000000-0000-0000-0000-000000000000."
-                ),
+                Some("guid") => {
+                    format!("{label} must be a GUID such as 00000000-0000-0000-0000-000000000000.")
+                }
                 _ => format!("{label} does not have the expected form ({pattern})."),
             });
         }
@@ -230,7 +230,10 @@ mod tests {
         assert!(shown(json!({ "mode": "manual" })).required);
         // A hidden field has no value: tenant_mode is hidden in manual mode, so its value does not count,
         // but the later manual condition still shows the tenant id.
-        let manual = states(&schema, &values(json!({ "mode": "manual", "tenant_mode": "several" })));
+        let manual = states(
+            &schema,
+            &values(json!({ "mode": "manual", "tenant_mode": "several" })),
+        );
         assert!(!manual[1].1.visible);
         assert!(manual[2].1.visible);
     }
@@ -249,11 +252,17 @@ mod tests {
             Err("Days must be a whole number.".to_owned())
         );
         assert_eq!(parse(field("mode"), "Manual"), Ok(Some(json!("manual"))));
-        assert!(parse(field("mode"), "other").unwrap_err().contains("auto, manual"));
+        assert!(
+            parse(field("mode"), "other")
+                .unwrap_err()
+                .contains("auto, manual")
+        );
         assert_eq!(parse(field("tenant_id"), "  "), Ok(None));
         assert_eq!(
             parse(field("tenant_id"), "not-a-guid"),
-            Err("Tenant ID must be a GUID such as 00000000-0000-0000-0000-000000000000.".to_owned())
+            Err(
+                "Tenant ID must be a GUID such as 00000000-0000-0000-0000-000000000000.".to_owned()
+            )
         );
         assert!(
             parse(field("tenant_id"), "6F1C2B3A-0000-4000-8000-000000000001")

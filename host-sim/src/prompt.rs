@@ -47,9 +47,12 @@ impl Prompter {
         let label = field.display_label().to_owned();
         if let Some(help) = field.help.as_deref().filter(|help| !help.is_empty()) {
             let help: Vec<&str> = help.split_whitespace().collect();
-            let _ = self
-                .term
-                .write_line(&style(format!("  {}", help.join(" "))).dim().for_stderr().to_string());
+            let _ = self.term.write_line(
+                &style(format!("  {}", help.join(" ")))
+                    .dim()
+                    .for_stderr()
+                    .to_string(),
+            );
         }
         let current = current.filter(|value| !crate::form::is_blank(value));
         if let Some(choices) = field.choices.as_ref().filter(|c| !c.is_empty()) {
@@ -57,8 +60,10 @@ impl Prompter {
                 .iter()
                 .map(|choice| choice.label.clone().unwrap_or_else(|| plain(&choice.value)))
                 .collect();
-            let mut values: Vec<Option<Value>> =
-                choices.iter().map(|choice| Some(choice.value.clone())).collect();
+            let mut values: Vec<Option<Value>> = choices
+                .iter()
+                .map(|choice| Some(choice.value.clone()))
+                .collect();
             if !required {
                 items.insert(0, "(none)".to_owned());
                 values.insert(0, None);
@@ -87,7 +92,9 @@ impl Prompter {
                 .allow_empty_password(true)
                 .validate_with(move |typed: &String| -> Result<(), String> {
                     match crate::form::parse(&check, typed) {
-                        Ok(None) if needed => Err(format!("{} is required.", check.display_label())),
+                        Ok(None) if needed => {
+                            Err(format!("{} is required.", check.display_label()))
+                        }
                         Ok(_) => Ok(()),
                         Err(reason) => Err(reason),
                     }
@@ -97,7 +104,8 @@ impl Prompter {
             if typed.is_empty() {
                 return Ok(current.cloned());
             }
-            return crate::form::parse(field, &typed).map_err(|reason| Failure::new(BAD_INPUT, reason));
+            return crate::form::parse(field, &typed)
+                .map_err(|reason| Failure::new(BAD_INPUT, reason));
         }
         let default = current
             .or(Some(&field.default).filter(|d| !d.is_null()))

@@ -138,8 +138,10 @@ impl Values {
             .and_then(|secret| secret.get("secret_text"))
             .and_then(Value::as_str)
         {
-            self.secrets
-                .insert(CLIENT_SECRET_FIELD.to_owned(), Secret::from(text.to_owned()));
+            self.secrets.insert(
+                CLIENT_SECRET_FIELD.to_owned(),
+                Secret::from(text.to_owned()),
+            );
             taken = true;
         }
         taken

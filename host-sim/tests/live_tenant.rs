@@ -36,7 +36,14 @@ fn the_wizard_runs_against_a_live_tenant_and_removes_what_it_created() {
     let name = format!("live smoke {}", std::process::id());
     let host_sim = support::artifacts::host_sim();
     let added = Command::new(&host_sim)
-        .args(["add-connection", "--non-interactive", "--consent", "accept", "--name", &name])
+        .args([
+            "add-connection",
+            "--non-interactive",
+            "--consent",
+            "accept",
+            "--name",
+            &name,
+        ])
         .arg("--plugin")
         .arg(support::artifacts::plugin())
         .arg("--store")
@@ -45,16 +52,34 @@ fn the_wizard_runs_against_a_live_tenant_and_removes_what_it_created() {
         .args(["--set", &format!("tenant_id={tenant_id}")])
         .args(["--set", &format!("cloud={cloud}")])
         .args(["--set", &format!("sign_in_method={sign_in}")])
-        .args(["--set", &format!("application_name=m365-connector smoke {}", std::process::id())])
+        .args([
+            "--set",
+            &format!(
+                "application_name=m365-connector smoke {}",
+                std::process::id()
+            ),
+        ])
         .status()
         .expect("host-sim runs");
     // Whatever happened, remove what was created (the store knows the application once it was saved).
     let removed = Command::new(&host_sim)
-        .args(["remove", &name, "--remove-application", "--yes", "--non-interactive"])
+        .args([
+            "remove",
+            &name,
+            "--remove-application",
+            "--yes",
+            "--non-interactive",
+        ])
         .arg("--store")
         .arg(&store)
         .status()
         .expect("host-sim runs");
-    assert!(added.success(), "add-connection against the live tenant failed: {added}");
-    assert!(removed.success(), "removing the live connection and its application failed: {removed}");
+    assert!(
+        added.success(),
+        "add-connection against the live tenant failed: {added}"
+    );
+    assert!(
+        removed.success(),
+        "removing the live connection and its application failed: {removed}"
+    );
 }

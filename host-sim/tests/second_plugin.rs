@@ -41,7 +41,11 @@ fn a_script_adds_a_connection_of_the_second_plugin_with_its_own_fields() {
         format!("api_token={}", token.display()),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
-    assert!(!shown(&output).contains("acme-token-12345"), "{}", shown(&output));
+    assert!(
+        !shown(&output).contains("acme-token-12345"),
+        "{}",
+        shown(&output)
+    );
     let document = json_of(&output);
     let steps: Vec<&str> = document["steps"]
         .as_array()
@@ -52,9 +56,15 @@ fn a_script_adds_a_connection_of_the_second_plugin_with_its_own_fields() {
     assert_eq!(steps, ["server", "credentials", "check", "finish"]);
     let connection = &document["connection"];
     assert_eq!(connection["plugin"]["name"], "acme-directory");
-    assert_eq!(connection["settings"]["server_url"], "https://directory.acme.test");
+    assert_eq!(
+        connection["settings"]["server_url"],
+        "https://directory.acme.test"
+    );
     assert_eq!(connection["settings"]["region"], "us");
-    assert!(connection["settings"].get("api_token").is_none(), "{connection:#}");
+    assert!(
+        connection["settings"].get("api_token").is_none(),
+        "{connection:#}"
+    );
     assert_eq!(connection["secrets"][0]["field"], "api_token");
     assert_eq!(connection["secrets"][0]["length"], 16);
 
@@ -65,9 +75,18 @@ fn a_script_adds_a_connection_of_the_second_plugin_with_its_own_fields() {
         store.display().to_string(),
     ]);
     let text = String::from_utf8_lossy(&show.stdout);
-    assert!(text.contains("Directory server URL (server_url): \"https://directory.acme.test\""), "{text}");
-    assert!(text.contains("Data region (region): \"United States\" (us)"), "{text}");
-    assert!(text.contains("API token (api_token): •••••• (16 characters)"), "{text}");
+    assert!(
+        text.contains("Directory server URL (server_url): \"https://directory.acme.test\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Data region (region): \"United States\" (us)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("API token (api_token): •••••• (16 characters)"),
+        "{text}"
+    );
     assert!(!text.contains("acme-token"), "{text}");
 }
 
@@ -84,16 +103,18 @@ fn the_wizard_asks_the_second_plugins_fields_with_its_labels_rules_and_choices()
         .arg(&store)
         .env_remove("NO_COLOR")
         .env("TERM", "xterm");
-    let mut pty = spawn_command(command, Some(60_000)).expect("host-sim starts in a pseudo-terminal");
+    let mut pty =
+        spawn_command(command, Some(60_000)).expect("host-sim starts in a pseudo-terminal");
     let mut seen = String::new();
-    let mut expect = |pty: &mut rexpect::session::PtySession, text: &str| match pty.exp_string(text) {
+    let mut expect = |pty: &mut rexpect::session::PtySession, text: &str| match pty.exp_string(text)
+    {
         Ok(before) => {
             seen.push_str(&before);
             seen.push_str(text);
         }
         Err(error) => panic!("{text:?} did not appear ({error}); the screen so far:\n{seen}"),
     };
-    let mut send = |pty: &mut rexpect::session::PtySession, keys: &str| {
+    let send = |pty: &mut rexpect::session::PtySession, keys: &str| {
         pty.send(keys).unwrap();
         pty.flush().unwrap();
     };
@@ -125,10 +146,15 @@ fn the_wizard_asks_the_second_plugins_fields_with_its_labels_rules_and_choices()
         Ok(WaitStatus::Exited(_, 0)) => {}
         other => panic!("host-sim did not succeed ({other:?}):\n{seen}"),
     }
-    assert!(!seen.contains("acme-token-12345"), "the token was echoed:\n{seen}");
-    assert!(has_colour(&seen), "no colour on a terminal without NO_COLOR:\n{seen:?}");
+    assert!(
+        !seen.contains("acme-token-12345"),
+        "the token was echoed:\n{seen}"
+    );
+    assert!(
+        has_colour(&seen),
+        "no colour on a terminal without NO_COLOR:\n{seen:?}"
+    );
     let connection = Store::open(&store).unwrap().get("Acme").unwrap();
     assert_eq!(connection.settings["region"], "us");
     assert_eq!(connection.settings["page_size"], 100);
 }
-

@@ -16,7 +16,8 @@ use serde_json::Value;
 use tenant_sim::Tenant;
 
 use crate::support::{
-    certificates_of, grants_of, has_colour, host_sim, json_of, private_dir, shown, tenant, tenant_flags,
+    certificates_of, grants_of, has_colour, host_sim, json_of, private_dir, shown, tenant,
+    tenant_flags,
 };
 
 const NAME: &str = "Contoso";
@@ -29,9 +30,18 @@ fn args(items: &[&str]) -> Vec<String> {
 /// `host-sim add-connection` from flags alone, with `--json`.
 fn add(tenant: &Tenant, dir: &Path, extra: &[&str]) -> Output {
     let store = dir.join("store");
-    let mut command = args(&["add-connection", "--non-interactive", "--json", "--name", NAME]);
+    let mut command = args(&[
+        "add-connection",
+        "--non-interactive",
+        "--json",
+        "--name",
+        NAME,
+    ]);
     command.extend(args(&["--store", store.to_str().unwrap()]));
-    command.extend(args(&["--plugin", support::artifacts::plugin().to_str().unwrap()]));
+    command.extend(args(&[
+        "--plugin",
+        support::artifacts::plugin().to_str().unwrap(),
+    ]));
     command.extend(tenant_flags(tenant, dir));
     command.extend(args(&[
         "--set",
@@ -55,9 +65,15 @@ fn on_store(dir: &Path, command: &[&str]) -> Output {
 /// No private key, PKCS#12, token or client secret in what host-sim printed.
 fn assert_no_secret(tenant: &Tenant, output: &Output) {
     let text = shown(output);
-    assert!(!text.contains("PRIVATE KEY"), "a private key was printed:\n{text}");
+    assert!(
+        !text.contains("PRIVATE KEY"),
+        "a private key was printed:\n{text}"
+    );
     for secret in tenant.issued_secrets() {
-        assert!(!text.contains(&secret), "a token or secret the tenant issued was printed");
+        assert!(
+            !text.contains(&secret),
+            "a token or secret the tenant issued was printed"
+        );
     }
 }
 
@@ -98,7 +114,16 @@ fn a_script_runs_the_wizard_from_flags_to_a_saved_connection_and_a_passing_test(
     distinct.dedup();
     assert_eq!(
         distinct,
-        ["mode", "tenant", "sign_in", "application", "provision", "consent", "test", "finish"],
+        [
+            "mode",
+            "tenant",
+            "sign_in",
+            "application",
+            "provision",
+            "consent",
+            "test",
+            "finish"
+        ],
         "{document:#}"
     );
     for (step, status) in steps(&document) {
@@ -129,14 +154,20 @@ fn a_script_runs_the_wizard_from_flags_to_a_saved_connection_and_a_passing_test(
         .cloned()
         .unwrap_or_default();
     assert!(!checks.is_empty(), "{document:#}");
-    assert!(checks.iter().all(|check| check["status"] != "fail"), "{checks:#?}");
+    assert!(
+        checks.iter().all(|check| check["status"] != "fail"),
+        "{checks:#?}"
+    );
 
     // Saved: the settings the plugin returned, the certificate and its PKCS#12 among the secrets.
     let connection = &document["connection"];
     assert_eq!(connection["name"], NAME);
     assert_eq!(connection["plugin"]["name"], "m365");
     assert_eq!(connection["settings"]["application_name"], APPLICATION);
-    assert!(connection["settings"]["application_id"].is_string(), "{connection:#}");
+    assert!(
+        connection["settings"]["application_id"].is_string(),
+        "{connection:#}"
+    );
     let secrets: Vec<&str> = connection["secrets"]
         .as_array()
         .unwrap()
@@ -145,7 +176,11 @@ fn a_script_runs_the_wizard_from_flags_to_a_saved_connection_and_a_passing_test(
         .collect();
     assert_eq!(
         secrets,
-        ["certificate_pem", "credential.pkcs12_base64", "credential.pkcs12_password"]
+        [
+            "certificate_pem",
+            "credential.pkcs12_base64",
+            "credential.pkcs12_password"
+        ]
     );
     // Consent granted exactly the two permissions.
     assert_eq!(grants_of(&tenant, APPLICATION), Some((1, 1)));
@@ -190,7 +225,8 @@ fn a_missing_answer_names_its_flag_and_a_cancelled_consent_saves_nothing() {
     ]));
     assert_eq!(output.status.code(), Some(2), "{}", shown(&output));
     assert!(
-        shown(&output).contains("Tenant ID (tenant_id) is required here: pass --set tenant_id=VALUE"),
+        shown(&output)
+            .contains("Tenant ID (tenant_id) is required here: pass --set tenant_id=VALUE"),
         "{}",
         shown(&output)
     );
@@ -211,14 +247,24 @@ fn a_saved_connection_is_listed_shown_masked_tested_edited_and_removed_with_its_
     let list = json_of(&on_store(dir.path(), &["list", "--json"]));
     assert_eq!(list["connections"][0]["name"], NAME);
     let listed = on_store(dir.path(), &["list"]);
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("Contoso  m365 0.1.0"), "{}", shown(&listed));
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("Contoso  m365 0.1.0"),
+        "{}",
+        shown(&listed)
+    );
 
     let show = on_store(dir.path(), &["show", NAME]);
     assert_eq!(show.status.code(), Some(0), "{}", shown(&show));
     assert_no_secret(&tenant, &show);
     let text = String::from_utf8_lossy(&show.stdout);
-    assert!(text.contains("Azure application name (application_name): \"Contoso Sync\""), "{text}");
-    assert!(text.contains("Certificate and private key (PEM) (certificate_pem): •••••• ("), "{text}");
+    assert!(
+        text.contains("Azure application name (application_name): \"Contoso Sync\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Certificate and private key (PEM) (certificate_pem): •••••• ("),
+        "{text}"
+    );
 
     // Test connection from the saved settings alone, in a new process with no sign-in.
     let test = on_store(dir.path(), &["test", NAME, "--json"]);
@@ -228,27 +274,59 @@ fn a_saved_connection_is_listed_shown_masked_tested_edited_and_removed_with_its_
     // A change that does not reach the application: tested again and saved.
     let edit = on_store(
         dir.path(),
-        &["edit", NAME, "--non-interactive", "--json", "--set", "extra_ca_pem=", "--set-file",
-          &format!("extra_ca_pem={}", dir.path().join("tenant-ca.pem").display())],
+        &[
+            "edit",
+            NAME,
+            "--non-interactive",
+            "--json",
+            "--set",
+            "extra_ca_pem=",
+            "--set-file",
+            &format!(
+                "extra_ca_pem={}",
+                dir.path().join("tenant-ca.pem").display()
+            ),
+        ],
     );
     // Giving a field twice is refused by name before anything happens.
     assert_eq!(edit.status.code(), Some(2), "{}", shown(&edit));
     let edit = on_store(
         dir.path(),
-        &["edit", NAME, "--non-interactive", "--json", "--consent", "accept", "--set",
-          "certificate_renewal_days=60"],
+        &[
+            "edit",
+            NAME,
+            "--non-interactive",
+            "--json",
+            "--consent",
+            "accept",
+            "--set",
+            "certificate_renewal_days=60",
+        ],
     );
     assert_eq!(edit.status.code(), Some(0), "{}", shown(&edit));
     let show = json_of(&on_store(dir.path(), &["show", NAME, "--json"]));
-    assert_eq!(show["connection"]["settings"]["certificate_renewal_days"], 60);
+    assert_eq!(
+        show["connection"]["settings"]["certificate_renewal_days"],
+        60
+    );
 
     // Remove with the application: confirmed by --yes, gone from the tenant and the store.
     let remove = on_store(
         dir.path(),
-        &["remove", NAME, "--remove-application", "--yes", "--non-interactive", "--json"],
+        &[
+            "remove",
+            NAME,
+            "--remove-application",
+            "--yes",
+            "--non-interactive",
+            "--json",
+        ],
     );
     assert_eq!(remove.status.code(), Some(0), "{}", shown(&remove));
-    assert!(grants_of(&tenant, APPLICATION).is_none(), "the application is still there");
+    assert!(
+        grants_of(&tenant, APPLICATION).is_none(),
+        "the application is still there"
+    );
     let list = json_of(&on_store(dir.path(), &["list", "--json"]));
     assert_eq!(list["connections"], serde_json::json!([]));
 }
@@ -294,10 +372,19 @@ fn a_corrupt_store_is_reported_by_every_command_and_left_as_it_was() {
     let database = store.join(host_sim::store::DATABASE_FILE);
     let junk = b"this is not a SQLite database, but it is somebody's file\n".repeat(100);
     fs::write(&database, &junk).unwrap();
-    fs::set_permissions(&database, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    fs::set_permissions(
+        &database,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
     for command in [&["list"][..], &["show", NAME][..], &["test", NAME][..]] {
         let output = on_store(dir.path(), command);
-        assert_eq!(output.status.code(), Some(5), "{command:?}: {}", shown(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(5),
+            "{command:?}: {}",
+            shown(&output)
+        );
         assert!(shown(&output).contains("is damaged"), "{}", shown(&output));
     }
     assert_eq!(fs::read(&database).unwrap(), junk);

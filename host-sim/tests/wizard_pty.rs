@@ -10,9 +10,9 @@ mod support;
 
 use std::process::Command;
 
+use host_sim::store::Store;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
-use host_sim::store::Store;
 
 use crate::support::{grants_of, has_colour, private_dir, tenant, tenant_flags};
 
@@ -39,7 +39,10 @@ impl Screen {
                 self.seen.push_str(text);
                 before
             }
-            Err(error) => panic!("{text:?} did not appear ({error}); the screen so far:\n{}", self.seen),
+            Err(error) => panic!(
+                "{text:?} did not appear ({error}); the screen so far:\n{}",
+                self.seen
+            ),
         }
     }
 
@@ -64,7 +67,8 @@ impl Screen {
 }
 
 #[test]
-fn the_wizard_refuses_a_malformed_tenant_id_before_log_in_and_saves_nothing_when_consent_is_cancelled() {
+fn the_wizard_refuses_a_malformed_tenant_id_before_log_in_and_saves_nothing_when_consent_is_cancelled()
+ {
     let plugin = support::artifacts::plugin();
     let tenant = tenant();
     let dir = private_dir();
@@ -82,7 +86,8 @@ fn the_wizard_refuses_a_malformed_tenant_id_before_log_in_and_saves_nothing_when
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
     let mut screen = Screen {
-        pty: spawn_command(command, Some(PATIENCE_MS)).expect("host-sim starts in a pseudo-terminal"),
+        pty: spawn_command(command, Some(PATIENCE_MS))
+            .expect("host-sim starts in a pseudo-terminal"),
         seen: String::new(),
     };
 
@@ -98,7 +103,8 @@ fn the_wizard_refuses_a_malformed_tenant_id_before_log_in_and_saves_nothing_when
     screen.expect("Overview page of Microsoft Entra ID");
     screen.expect("Tenant ID");
     screen.line("not-a-guid");
-    let refused = screen.expect("Tenant ID must be a GUID such as 00000000-0000-0000-0000-000000000000.");
+    let refused =
+        screen.expect("Tenant ID must be a GUID such as 00000000-0000-0000-0000-000000000000.");
     screen.line("6f1c2b3a-0000-4000-8000");
     let refused_again =
         screen.expect("Tenant ID must be a GUID such as 00000000-0000-0000-0000-000000000000.");
@@ -161,9 +167,18 @@ fn the_wizard_refuses_a_malformed_tenant_id_before_log_in_and_saves_nothing_when
         "the application was granted something:\n{}",
         screen.seen
     );
-    assert_eq!(tenant.object_counts().applications, before.applications + 1, "{}", screen.seen);
+    assert_eq!(
+        tenant.object_counts().applications,
+        before.applications + 1,
+        "{}",
+        screen.seen
+    );
     // Nothing saved.
     let connections = Store::open(&store).unwrap().list().unwrap();
     assert!(connections.is_empty(), "{connections:?}");
-    assert!(!has_colour(&screen.seen), "colour despite NO_COLOR:\n{:?}", screen.seen);
+    assert!(
+        !has_colour(&screen.seen),
+        "colour despite NO_COLOR:\n{:?}",
+        screen.seen
+    );
 }

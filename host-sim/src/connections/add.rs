@@ -39,7 +39,7 @@ pub fn run(common: &Common, options: &AddOptions) -> Result<(), Failure> {
     if common.json {
         let connection = outcome.as_ref().ok().map_or(Value::Null, connection_json);
         print_json(
-            &outcome.as_ref().map(drop).map_err(clone_failure),
+            &outcome,
             json!({ "store": store.path(), "connection": connection, "steps": record }),
         );
     }
@@ -145,7 +145,10 @@ fn connection_name(
     match (given, prompter) {
         (Some(name), _) => {
             check(name).map_err(|reason| Failure::new(BAD_INPUT, format!("--name: {reason}")))?;
-            ui.line(format!("  {} Connection name: {name}", ui.paint(Tone::Good, "✔")));
+            ui.line(format!(
+                "  {} Connection name: {name}",
+                ui.paint(Tone::Good, "✔")
+            ));
             Ok(name.to_owned())
         }
         (None, Some(prompter)) => prompter.text("Connection name", None, false, check),
@@ -157,10 +160,7 @@ fn connection_name(
 }
 
 /// The plugin's path: given, or asked (the connector built beside host-sim is offered).
-fn plugin_path(
-    prompter: Option<&Prompter>,
-    given: Option<&PathBuf>,
-) -> Result<PathBuf, Failure> {
+fn plugin_path(prompter: Option<&Prompter>, given: Option<&PathBuf>) -> Result<PathBuf, Failure> {
     let default = crate::host::default_plugin();
     match (given, prompter) {
         (Some(path), _) => Ok(path.clone()),
@@ -181,11 +181,6 @@ fn plugin_path(
         }
         (None, None) => Ok(default),
     }
-}
-
-/// A copy of a failure for the JSON document (the failure itself is returned).
-fn clone_failure(failure: &Failure) -> Failure {
-    Failure::new(failure.code, &failure.message)
 }
 
 impl Wizard<'_> {

@@ -51,7 +51,7 @@ pub fn run(common: &Common, name: &str, options: &EditOptions) -> Result<(), Fai
     });
     if common.json {
         print_json(
-            &outcome.as_ref().map(drop).map_err(|f| Failure::new(f.code, &f.message)),
+            &outcome,
             json!({ "connection": name, "steps": wizard.record() }),
         );
     }
@@ -79,7 +79,8 @@ fn edit(wizard: &mut Wizard<'_>, name: &str, options: &EditOptions) -> Result<()
         wizard.ui().paint(
             Tone::Quiet,
             match run {
-                Run::TestOnly => "These changes need no change to the application: testing the connection.",
+                Run::TestOnly =>
+                    "These changes need no change to the application: testing the connection.",
                 _ => "These changes reach the application: it is created or updated again.",
             }
         )
@@ -93,22 +94,26 @@ fn choose_changes(wizard: &mut Wizard<'_>) -> Result<Vec<String>, Failure> {
     let mut changed: Vec<String> = Vec::new();
     loop {
         let description = wizard.description().clone();
-        let shown: Vec<(String, String)> = crate::form::states(&description.schema, &wizard.values.settings)
-            .into_iter()
-            .filter(|(_, state)| state.visible)
-            .map(|(field, _)| {
-                let value = if wizard.values.secrets.contains_key(&field.name) {
-                    crate::store::MASK.to_owned()
-                } else {
-                    wizard
-                        .values
-                        .settings
-                        .get(&field.name)
-                        .map_or("(none)".to_owned(), |value| field.say_value(value))
-                };
-                (field.name.clone(), format!("{}: {value}", field.display_label()))
-            })
-            .collect();
+        let shown: Vec<(String, String)> =
+            crate::form::states(&description.schema, &wizard.values.settings)
+                .into_iter()
+                .filter(|(_, state)| state.visible)
+                .map(|(field, _)| {
+                    let value = if wizard.values.secrets.contains_key(&field.name) {
+                        crate::store::MASK.to_owned()
+                    } else {
+                        wizard
+                            .values
+                            .settings
+                            .get(&field.name)
+                            .map_or("(none)".to_owned(), |value| field.say_value(value))
+                    };
+                    (
+                        field.name.clone(),
+                        format!("{}: {value}", field.display_label()),
+                    )
+                })
+                .collect();
         let mut items: Vec<String> = vec!["Done".to_owned()];
         items.extend(shown.iter().map(|(_, label)| label.clone()));
         let Some(prompter) = wizard.prompter() else {
@@ -148,5 +153,9 @@ fn run_for(wizard: &Wizard<'_>, changed: &[String]) -> Run {
                 .iter()
                 .any(|step| step.fields.contains(name))
     });
-    if reaches { Run::Operations } else { Run::TestOnly }
+    if reaches {
+        Run::Operations
+    } else {
+        Run::TestOnly
+    }
 }

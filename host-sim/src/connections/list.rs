@@ -11,7 +11,10 @@ pub fn run(common: &Common) -> Result<(), Failure> {
     let connections = store.list()?;
     if common.json {
         let list: Vec<Value> = connections.iter().map(connection_json).collect();
-        print_json(&Ok(()), json!({ "store": store.path(), "connections": list }));
+        print_json(
+            &Ok(()),
+            json!({ "store": store.path(), "connections": list }),
+        );
         return Ok(());
     }
     if connections.is_empty() {

@@ -100,7 +100,7 @@ pub fn wizard_for<'p>(
 
 /// Prints a command's JSON document: `ok`, then `members`, then on failure `error` with its message and
 /// exit code.
-pub fn print_json(outcome: &Result<(), Failure>, members: Value) {
+pub fn print_json<T>(outcome: &Result<T, Failure>, members: Value) {
     let mut document = json!({ "ok": outcome.is_ok() });
     if let (Some(document), Value::Object(members)) = (document.as_object_mut(), members) {
         document.extend(members);

@@ -30,7 +30,9 @@ pub fn run(common: &Common, name: &str, options: &RemoveOptions) -> Result<(), F
         let confirmed = options.yes
             || match &prompter {
                 Some(prompter) => prompter.confirm(
-                    &format!("Remove the connection {name} from the store (its Azure application stays)?"),
+                    &format!(
+                        "Remove the connection {name} from the store (its Azure application stays)?"
+                    ),
                     false,
                 )?,
                 None => {
@@ -44,14 +46,28 @@ pub fn run(common: &Common, name: &str, options: &RemoveOptions) -> Result<(), F
             return Err(Failure::new(CANCELLED, "nothing was removed"));
         }
         store.remove(name)?;
-        ui.line(format!("{} Removed {name} from {}.", ui.paint(Tone::Good, "✔"), store.path().display()));
+        ui.line(format!(
+            "{} Removed {name} from {}.",
+            ui.paint(Tone::Good, "✔"),
+            store.path().display()
+        ));
         if common.json {
-            print_json(&Ok(()), json!({ "connection": name, "removed": true, "steps": [] }));
+            print_json(
+                &Ok(()),
+                json!({ "connection": name, "removed": true, "steps": [] }),
+            );
         }
         return Ok(());
     }
     let plugin = plugin_of(&connection, None)?;
-    let mut wizard = wizard_for(&plugin, &store, &connection, ui, prompter, Choices::default())?;
+    let mut wizard = wizard_for(
+        &plugin,
+        &store,
+        &connection,
+        ui,
+        prompter,
+        Choices::default(),
+    )?;
     let outcome = remove_application(&mut wizard, options).and_then(|()| {
         store.remove(name)?;
         wizard.ui().line(format!(
@@ -63,7 +79,7 @@ pub fn run(common: &Common, name: &str, options: &RemoveOptions) -> Result<(), F
     });
     if common.json {
         print_json(
-            &outcome.as_ref().map(drop).map_err(|f| Failure::new(f.code, &f.message)),
+            &outcome,
             json!({ "connection": name, "removed": outcome.is_ok(), "steps": wizard.record() }),
         );
     }
@@ -92,7 +108,10 @@ fn remove_application(wizard: &mut Wizard<'_>, options: &RemoveOptions) -> Resul
         }
         _ => {
             wizard.show_failure(status, &document);
-            return Err(Failure::new(OPERATION_FAILED, "the application was not removed; the connection stays"));
+            return Err(Failure::new(
+                OPERATION_FAILED,
+                "the application was not removed; the connection stays",
+            ));
         }
     };
     let app_id = text(&application, "app_id").unwrap_or_default().to_owned();
@@ -115,11 +134,17 @@ fn remove_application(wizard: &mut Wizard<'_>, options: &RemoveOptions) -> Resul
     if !confirmed {
         return Err(Failure::new(CANCELLED, "nothing was removed"));
     }
-    let (status, document) =
-        wizard.call(&step, "remove", &[("confirm_application_id", Value::String(app_id))])?;
+    let (status, document) = wizard.call(
+        &step,
+        "remove",
+        &[("confirm_application_id", Value::String(app_id))],
+    )?;
     if !status.is_ok() {
         wizard.show_failure(status, &document);
-        return Err(Failure::new(OPERATION_FAILED, "the application was not removed; the connection stays"));
+        return Err(Failure::new(
+            OPERATION_FAILED,
+            "the application was not removed; the connection stays",
+        ));
     }
     report_removed(wizard, &document)
 }
@@ -141,7 +166,11 @@ fn report_removed(wizard: &Wizard<'_>, document: &Value) -> Result<(), Failure> 
         wizard.ui().line(format!(
             "  {} Deleted the application{}",
             wizard.ui().paint(Tone::Good, "✔"),
-            if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) }
+            if counts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", counts.join(", "))
+            }
         ));
     }
     Ok(())

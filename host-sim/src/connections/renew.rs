@@ -28,7 +28,7 @@ pub fn run(common: &Common, name: &str) -> Result<(), Failure> {
     let outcome = renew(&mut wizard, &mut store, name);
     if common.json {
         print_json(
-            &outcome.as_ref().map(drop).map_err(|f| Failure::new(f.code, &f.message)),
+            &outcome,
             json!({ "connection": name, "steps": wizard.record() }),
         );
     }
@@ -39,21 +39,40 @@ fn renew(wizard: &mut Wizard<'_>, store: &mut Store, name: &str) -> Result<(), F
     let missing = |what: &str| {
         Failure::new(
             BAD_INPUT,
-            format!("{} has no {what} step, so host-sim cannot renew its certificate", wizard.description().display_name),
+            format!(
+                "{} has no {what} step, so host-sim cannot renew its certificate",
+                wizard.description().display_name
+            ),
         )
     };
-    let sign_in = wizard.step_of("authenticate").ok_or_else(|| missing("sign-in"))?;
-    let provision = wizard.step_of("provision").ok_or_else(|| missing("create-or-update"))?;
+    let sign_in = wizard
+        .step_of("authenticate")
+        .ok_or_else(|| missing("sign-in"))?;
+    let provision = wizard
+        .step_of("provision")
+        .ok_or_else(|| missing("create-or-update"))?;
     let test = wizard.step_of("test").ok_or_else(|| missing("test"))?;
-    let old = wizard.values.settings.get(THUMBPRINT_FIELD).cloned().unwrap_or(Value::Null);
-    wizard.ui().heading(&format!("Renew the certificate of {name}"));
+    let old = wizard
+        .values
+        .settings
+        .get(THUMBPRINT_FIELD)
+        .cloned()
+        .unwrap_or(Value::Null);
+    wizard
+        .ui()
+        .heading(&format!("Renew the certificate of {name}"));
     wizard.sign_in(&sign_in)?;
 
     // A new certificate, appended beside the old one, saved at once with the settings that name it.
     wizard.ui().heading("A new certificate");
     wizard.values.forget_certificate();
     wizard.apply(&provision, &[])?;
-    let new = wizard.values.settings.get(THUMBPRINT_FIELD).cloned().unwrap_or(Value::Null);
+    let new = wizard
+        .values
+        .settings
+        .get(THUMBPRINT_FIELD)
+        .cloned()
+        .unwrap_or(Value::Null);
     if new.is_null() || new == old {
         return Err(Failure::new(
             OPERATION_FAILED,
@@ -72,7 +91,10 @@ fn renew(wizard: &mut Wizard<'_>, store: &mut Store, name: &str) -> Result<(), F
     wizard.test(&test)?;
 
     wizard.ui().heading("Remove the old certificate");
-    wizard.apply(&provision, &[("remove_other_certificates", Value::Bool(true))])?;
+    wizard.apply(
+        &provision,
+        &[("remove_other_certificates", Value::Bool(true))],
+    )?;
     save(wizard, store, name)?;
     wizard.note(json!({ "step": "finish", "saved": true, "connection": name }));
     wizard.ui().line(format!(

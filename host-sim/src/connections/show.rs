@@ -81,12 +81,17 @@ pub fn render(connection: &Connection, schema: Option<&SettingsSchema>) -> Strin
             let _ = writeln!(out, "    {label} ({name}): {shown}");
         }
     }
-    let _ = writeln!(out, "  secrets (kept in the store's protected table, never shown):");
+    let _ = writeln!(
+        out,
+        "  secrets (kept in the store's protected table, never shown):"
+    );
     if connection.secrets.is_empty() {
         let _ = writeln!(out, "    (none)");
     }
     for secret in &connection.secrets {
-        let label = schema.map_or(secret.field.as_str(), |schema| schema.label_of(&secret.field));
+        let label = schema.map_or(secret.field.as_str(), |schema| {
+            schema.label_of(&secret.field)
+        });
         if label == secret.field {
             let _ = writeln!(out, "    {}: {secret}", secret.field);
         } else {

@@ -26,7 +26,7 @@ pub fn run(common: &Common, name: &str, plugin: Option<&std::path::Path>) -> Res
     };
     if common.json {
         print_json(
-            &outcome.as_ref().map(drop).map_err(|f| Failure::new(f.code, &f.message)),
+            &outcome,
             json!({ "connection": name, "steps": wizard.record() }),
         );
     }

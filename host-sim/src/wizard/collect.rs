@@ -5,12 +5,12 @@
 
 use serde_json::Value;
 
+use crate::description::Step;
 use crate::exit::{BAD_INPUT, Failure, OPERATION_FAILED};
 use crate::form::{FieldState, state_of};
 use crate::schema::Field;
 use crate::terminal::Tone;
 use crate::wizard::Wizard;
-use crate::description::Step;
 
 impl Wizard<'_> {
     /// Collects and checks the fields of `step`.
@@ -146,17 +146,12 @@ impl Wizard<'_> {
 
     /// Asks for one field (interactive), or makes sure a run from flags has a value for a required one.
     fn ask(&mut self, field: &Field, state: FieldState) -> Result<(), Failure> {
-        let current = self
-            .values
-            .settings
-            .get(&field.name)
-            .cloned()
-            .or_else(|| {
-                self.values
-                    .secrets
-                    .get(&field.name)
-                    .map(|secret| Value::String(secret.expose().to_owned()))
-            });
+        let current = self.values.settings.get(&field.name).cloned().or_else(|| {
+            self.values
+                .secrets
+                .get(&field.name)
+                .map(|secret| Value::String(secret.expose().to_owned()))
+        });
         match self.prompter() {
             Some(prompter) => {
                 let value = prompter.field(field, current.as_ref(), state.required)?;

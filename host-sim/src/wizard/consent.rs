@@ -77,7 +77,11 @@ impl Wizard<'_> {
     /// directory roles the application holds.
     fn dialog(&self) {
         let requests = &self.description.requests;
-        let permissions: Vec<&Value> = requests["permissions"].as_array().into_iter().flatten().collect();
+        let permissions: Vec<&Value> = requests["permissions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
         self.ui.line(format!(
             "  {}",
             self.ui.paint(Tone::Emphasis, "Azure Tenant Consent")
@@ -92,7 +96,8 @@ impl Wizard<'_> {
             details.extend(text(&permission["resource"], "name").map(str::to_owned));
             details.extend(text(permission, "name").map(str::to_owned));
             details.extend(text(permission, "type").map(str::to_owned));
-            self.ui.line(format!("    - {title} ({})", details.join(", ")));
+            self.ui
+                .line(format!("    - {title} ({})", details.join(", ")));
         }
         let roles: Vec<&str> = requests["directory_roles"]
             .as_array()

@@ -105,7 +105,9 @@ impl<'p> Wizard<'p> {
                     OPERATION_FAILED,
                     format!(
                         "the plugin refused to open a session ({status}): {}",
-                        document["error"]["message"].as_str().unwrap_or("no reason given")
+                        document["error"]["message"]
+                            .as_str()
+                            .unwrap_or("no reason given")
                     ),
                 ));
             }
@@ -413,7 +415,10 @@ fn status_name(status: StatusCode, document: &Value) -> String {
 fn retry_or_stop(wizard: &Wizard<'_>, what: &str) -> Result<bool, Failure> {
     match wizard.prompter() {
         Some(prompter) => {
-            let items = [format!("Try {what} again"), "Cancel (nothing is saved)".to_owned()];
+            let items = [
+                format!("Try {what} again"),
+                "Cancel (nothing is saved)".to_owned(),
+            ];
             Ok(prompter.choose("What now?", &items, 0)? == 0)
         }
         None => Ok(false),

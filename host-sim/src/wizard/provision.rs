@@ -22,7 +22,10 @@ impl Wizard<'_> {
         {
             return Err(Failure::new(
                 CANCELLED,
-                format!("{} was cancelled; nothing was written or saved", step.title()),
+                format!(
+                    "{} was cancelled; nothing was written or saved",
+                    step.title()
+                ),
             ));
         }
         let mut extra: Vec<(&str, Value)> = Vec::new();
@@ -89,7 +92,8 @@ impl Wizard<'_> {
             }
             let (status, document) = self.call(step, "provision", &extra)?;
             if status.is_ok() {
-                self.ui.line("  The plan (nothing is written until you apply it):");
+                self.ui
+                    .line("  The plan (nothing is written until you apply it):");
                 render::plan(&self.ui, items_of(&document));
                 self.warn_once(&document);
                 return Ok(adopt);
@@ -126,9 +130,11 @@ impl Wizard<'_> {
     /// Shows the application offered for adoption; returns its application id once adoption is confirmed.
     fn confirm_adoption(&self, document: &Value, candidate: &Value) -> Result<String, Failure> {
         let app_id = text(candidate, "app_id").unwrap_or_default().to_owned();
-        let message = text(&document["error"], "message")
-            .unwrap_or("An application with this name exists, and the connector did not create it.");
-        self.ui.line(format!("  {}", self.ui.paint(Tone::Warning, message)));
+        let message = text(&document["error"], "message").unwrap_or(
+            "An application with this name exists, and the connector did not create it.",
+        );
+        self.ui
+            .line(format!("  {}", self.ui.paint(Tone::Warning, message)));
         render::candidates(&self.ui, std::slice::from_ref(candidate));
         let confirmed = match self.prompter() {
             Some(prompter) => prompter.confirm(

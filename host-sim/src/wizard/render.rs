@@ -140,13 +140,21 @@ pub fn candidates(ui: &Ui, candidates: &[Value]) {
             ui.line(format!("      created: {created}"));
         }
         for (member, title, name_members) in [
-            ("owners", "owner", &["display_name", "user_principal_name", "id"][..]),
+            (
+                "owners",
+                "owner",
+                &["display_name", "user_principal_name", "id"][..],
+            ),
             (
                 "certificates",
                 "certificate",
                 &["display_name", "thumbprint", "key_id"][..],
             ),
-            ("secrets", "client secret", &["display_name", "hint", "key_id"][..]),
+            (
+                "secrets",
+                "client secret",
+                &["display_name", "hint", "key_id"][..],
+            ),
         ] {
             let list = candidate
                 .get(member)

@@ -17,7 +17,10 @@ impl Wizard<'_> {
         self.step_heading(step);
         loop {
             if let Some(prompter) = self.prompter() {
-                let items = [step.title().to_owned(), "Cancel (nothing is saved)".to_owned()];
+                let items = [
+                    step.title().to_owned(),
+                    "Cancel (nothing is saved)".to_owned(),
+                ];
                 if prompter.choose("Ready", &items, 0)? != 0 {
                     return Err(Failure::new(
                         CANCELLED,
@@ -56,7 +59,10 @@ impl Wizard<'_> {
     fn signed_in(&self, data: &Value) {
         let user = &data["user"];
         let tenant = &data["tenant"];
-        let who = match (text(user, "display_name"), text(user, "user_principal_name")) {
+        let who = match (
+            text(user, "display_name"),
+            text(user, "user_principal_name"),
+        ) {
             (Some(name), Some(upn)) => format!("{name} ({upn})"),
             (Some(name), None) => name.to_owned(),
             (None, Some(upn)) => upn.to_owned(),

@@ -58,10 +58,8 @@ impl Wizard<'_> {
                 None if self.choices.save_untested => {
                     self.ui.line(format!(
                         "  {}",
-                        self.ui.paint(
-                            Tone::Warning,
-                            "Saving anyway, as --save-untested asks."
-                        )
+                        self.ui
+                            .paint(Tone::Warning, "Saving anyway, as --save-untested asks.")
                     ));
                     return Ok(());
                 }

@@ -75,8 +75,12 @@ pub fn shown(output: &Output) -> String {
 
 /// The JSON document host-sim printed on standard output with `--json`.
 pub fn json_of(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("stdout is not one JSON document ({error}):\n{}", shown(output)))
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is not one JSON document ({error}):\n{}",
+            shown(output)
+        )
+    })
 }
 
 /// Builds the second connector plugin (`tests/c/second_connector.c`) into `dir` with the C compiler.
@@ -85,7 +89,16 @@ pub fn second_plugin(dir: &Path) -> PathBuf {
     let root = artifacts::root();
     let compiler = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
     let output = Command::new(&compiler)
-        .args(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-shared", "-fPIC", "-I"])
+        .args([
+            "-std=c11",
+            "-Wall",
+            "-Wextra",
+            "-Wpedantic",
+            "-Werror",
+            "-shared",
+            "-fPIC",
+            "-I",
+        ])
         .arg(root.join("include"))
         .arg(root.join("tests/c/second_connector.c"))
         .arg("-o")
