@@ -77,6 +77,12 @@ fn assert_no_secret(tenant: &Tenant, output: &Output) {
     }
 }
 
+/// `host-sim list --json` shows no connection.
+fn assert_no_connection(dir: &Path) {
+    let list = json_of(&on_store(dir, &["list", "--json"]));
+    assert_eq!(list["connections"], serde_json::json!([]), "{list:#}");
+}
+
 fn steps(document: &Value) -> Vec<(String, String)> {
     document["steps"]
         .as_array()
@@ -234,8 +240,7 @@ fn a_missing_answer_names_its_flag_and_a_cancelled_consent_saves_nothing() {
     let output = add(&tenant, dir.path(), &["--consent", "cancel"]);
     assert_eq!(output.status.code(), Some(6), "{}", shown(&output));
     assert_eq!(grants_of(&tenant, APPLICATION), Some((0, 0)));
-    let list = json_of(&on_store(dir.path(), &["list", "--json"]));
-    assert_eq!(list["connections"], serde_json::json!([]));
+    assert_no_connection(dir.path());
 }
 
 #[test]
@@ -327,8 +332,7 @@ fn a_saved_connection_is_listed_shown_masked_tested_edited_and_removed_with_its_
         grants_of(&tenant, APPLICATION).is_none(),
         "the application is still there"
     );
-    let list = json_of(&on_store(dir.path(), &["list", "--json"]));
-    assert_eq!(list["connections"], serde_json::json!([]));
+    assert_no_connection(dir.path());
 }
 
 #[test]

@@ -5,10 +5,10 @@
 use serde_json::Value;
 
 use crate::description::Step;
-use crate::exit::{CANCELLED, Failure, OPERATION_FAILED};
+use crate::exit::{CANCELLED, Failure};
 use crate::report::text;
 use crate::terminal::Tone;
-use crate::wizard::{Wizard, render, retry_or_stop};
+use crate::wizard::{Wizard, render};
 
 /// The answer to the consent dialog, given as `--consent` when no one is at a terminal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -63,13 +63,7 @@ impl Wizard<'_> {
                 self.warn_once(&document);
                 return Ok(());
             }
-            self.show_failure(status, &document);
-            if !retry_or_stop(self, step.title())? {
-                return Err(Failure::new(
-                    OPERATION_FAILED,
-                    format!("{} failed; nothing was saved", step.title()),
-                ));
-            }
+            self.failed_step(step, status, &document)?;
         }
     }
 
@@ -99,12 +93,7 @@ impl Wizard<'_> {
             self.ui
                 .line(format!("    - {title} ({})", details.join(", ")));
         }
-        let roles: Vec<&str> = requests["directory_roles"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|role| text(role, "name"))
-            .collect();
+        let roles = render::names(&requests["directory_roles"]);
         if !roles.is_empty() {
             self.ui.line(format!(
                 "  It holds these directory roles: {}.",

@@ -143,6 +143,24 @@ impl<'p> Wizard<'p> {
         self.warn_once(document);
     }
 
+    /// After a step's operation failed: shows the failure, then returns to try again (interactive, when the
+    /// administrator chose to) or ends the run.
+    pub(crate) fn failed_step(
+        &mut self,
+        step: &Step,
+        status: StatusCode,
+        document: &Value,
+    ) -> Result<(), Failure> {
+        self.show_failure(status, document);
+        if retry_or_stop(self, step.title())? {
+            return Ok(());
+        }
+        Err(Failure::new(
+            OPERATION_FAILED,
+            format!("{} failed; nothing was saved", step.title()),
+        ))
+    }
+
     /// Prints the title of `step`, once however many parts of the step run.
     pub(crate) fn step_heading(&mut self, step: &Step) {
         if self.headed.as_deref() != Some(step.name.as_str()) {

@@ -49,13 +49,7 @@ impl Wizard<'_> {
                 self.warn_once(&document);
                 return Ok(());
             }
-            self.show_failure(status, &document);
-            if !retry_or_stop(self, step.title())? {
-                return Err(Failure::new(
-                    OPERATION_FAILED,
-                    format!("{} failed; nothing was saved", step.title()),
-                ));
-            }
+            self.failed_step(step, status, &document)?;
         }
     }
 

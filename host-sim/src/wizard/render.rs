@@ -13,6 +13,15 @@ use connector_abi::StatusCode;
 /// The members that name an item, most telling first.
 const NAME_MEMBERS: [&str; 6] = ["label", "name", "display_name", "permission", "value", "id"];
 
+/// The `name` of each object in a list (e.g. the roles of a document), in order.
+pub fn names(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| text(item, "name"))
+        .collect()
+}
+
 /// Lists items such as `{kind, outcome, name, reason, changes}`, one a line, with their detail under them.
 pub fn items(ui: &Ui, items: &[Value]) {
     list(ui, items, false);

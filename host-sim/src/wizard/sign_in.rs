@@ -6,10 +6,10 @@
 use serde_json::Value;
 
 use crate::description::Step;
-use crate::exit::{CANCELLED, Failure, OPERATION_FAILED};
+use crate::exit::{CANCELLED, Failure};
 use crate::report::text;
 use crate::terminal::Tone;
-use crate::wizard::{Wizard, retry_or_stop};
+use crate::wizard::{Wizard, render};
 
 impl Wizard<'_> {
     /// Runs the sign-in step: asks to go ahead (interactive), signs in, shows who signed in.
@@ -45,13 +45,7 @@ impl Wizard<'_> {
                 }
                 return Ok(());
             }
-            self.show_failure(status, &document);
-            if !retry_or_stop(self, step.title())? {
-                return Err(Failure::new(
-                    OPERATION_FAILED,
-                    format!("{} failed; nothing was saved", step.title()),
-                ));
-            }
+            self.failed_step(step, status, &document)?;
         }
     }
 
@@ -79,12 +73,7 @@ impl Wizard<'_> {
             line.push_str(&format!(" ({})", details.join(", ")));
         }
         self.ui.line(line);
-        let roles: Vec<&str> = user["roles"]["active"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|role| text(role, "name"))
-            .collect();
+        let roles = render::names(&user["roles"]["active"]);
         if !roles.is_empty() {
             self.ui.line(format!(
                 "    {}",
