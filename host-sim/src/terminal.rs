@@ -143,10 +143,11 @@ impl Drop for Ui {
 /// The mark of an outcome or check status, as a person reads it in a list.
 pub fn mark(ui: &Ui, status: &str) -> String {
     match status {
-        "pass" | "passed" | "ok" | "created" | "granted" | "updated" | "adopted" | "removed" => {
+        "pass" | "passed" | "ok" | "created" | "granted" | "widened" | "updated" | "adopted"
+        | "removed" => {
             ui.paint(Tone::Good, "✔").to_string()
         }
-        "fail" | "failed" | "error" => ui.paint(Tone::Bad, "✘").to_string(),
+        "fail" | "failed" | "error" | "not_granted" => ui.paint(Tone::Bad, "✘").to_string(),
         "skipped" | "warning" => ui.paint(Tone::Warning, "–").to_string(),
         _ => ui.paint(Tone::Quiet, "·").to_string(),
     }

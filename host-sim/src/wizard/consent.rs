@@ -10,6 +10,10 @@ use crate::report::text;
 use crate::terminal::Tone;
 use crate::wizard::{Wizard, render};
 
+/// The settings field whose permissions the consent dialog lists beside `describe`'s (`docs/abi.md`,
+/// "consent").
+const ADDITIONAL_PERMISSIONS_FIELD: &str = "additional_permissions";
+
 /// The answer to the consent dialog, given as `--consent` when no one is at a terminal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ConsentAnswer {
@@ -92,6 +96,22 @@ impl Wizard<'_> {
             details.extend(text(permission, "type").map(str::to_owned));
             self.ui
                 .line(format!("    - {title} ({})", details.join(", ")));
+        }
+        // The settings' own additions, which `docs/abi.md` ("consent") says the dialog lists too.
+        if let Some(additional) = self
+            .values
+            .settings
+            .get(ADDITIONAL_PERMISSIONS_FIELD)
+            .and_then(Value::as_str)
+            .filter(|text| !text.trim().is_empty())
+        {
+            for entry in additional
+                .split(['\n', ';'])
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty() && !entry.starts_with('#'))
+            {
+                self.ui.line(format!("    - {entry} (from the settings)"));
+            }
         }
         let roles = render::names(&requests["directory_roles"]);
         if !roles.is_empty() {
