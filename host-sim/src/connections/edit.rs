@@ -37,7 +37,10 @@ pub fn run(common: &Common, name: &str, options: &EditOptions) -> Result<(), Fai
         prompter,
         options.choices.clone(),
     )?;
-    let outcome = edit(&mut wizard, name, options).and_then(|()| {
+    let outcome = edit(&mut wizard, name, options).and_then(|changed| {
+        if !changed {
+            return Ok(());
+        }
         store.change(|change| {
             change.update_settings(name, &wizard.values.settings)?;
             change.replace_secrets(name, &wizard.values.secrets)
@@ -58,8 +61,8 @@ pub fn run(common: &Common, name: &str, options: &EditOptions) -> Result<(), Fai
     outcome
 }
 
-/// The changes, the check, and the steps they call for.
-fn edit(wizard: &mut Wizard<'_>, name: &str, options: &EditOptions) -> Result<(), Failure> {
+/// The changes, the check, and the steps they call for; returns whether anything changed.
+fn edit(wizard: &mut Wizard<'_>, name: &str, options: &EditOptions) -> Result<bool, Failure> {
     wizard.ui().heading(&format!("Edit {name}"));
     let description = wizard.description().clone();
     let mut values = wizard.values.clone();
@@ -70,7 +73,7 @@ fn edit(wizard: &mut Wizard<'_>, name: &str, options: &EditOptions) -> Result<()
     }
     if changed.is_empty() {
         wizard.ui().line("  Nothing to change.");
-        return Ok(());
+        return Ok(false);
     }
     wizard.validate_all()?;
     let run = run_for(wizard, &changed);
@@ -86,7 +89,8 @@ fn edit(wizard: &mut Wizard<'_>, name: &str, options: &EditOptions) -> Result<()
         )
     ));
     wizard.check_choices(run)?;
-    wizard.run(run)
+    wizard.run(run)?;
+    Ok(true)
 }
 
 /// Asks which settings to change, one at a time, until Done; returns the names changed.
