@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `add-connection` | [`add`] |
 //! | `list`, `show` | [`list`], [`show`] |
-//! | `test` | [`test`] |
+//! | `test` | [`test`](mod@test) |
 //! | `edit` | [`edit`] |
 //! | `remove` | [`remove`] |
 //! | `renew` | [`renew`] |
