@@ -2,7 +2,7 @@
 //! never with `NO_COLOR`, which the `console` crate honours for every style here and in the prompts), and
 //! the spinner shown while the plugin works (drawn only on a terminal).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -32,6 +32,8 @@ pub struct Ui {
     to_stderr: bool,
     verbose: bool,
     spinner: RefCell<Option<ProgressBar>>,
+    /// Whether a wait was narrated during the current call (off a terminal, one line tells of the waits).
+    waited: Cell<bool>,
 }
 
 impl Ui {
@@ -42,7 +44,13 @@ impl Ui {
             to_stderr,
             verbose,
             spinner: RefCell::new(None),
+            waited: Cell::new(false),
         }
+    }
+
+    /// Notes a wait of the current call; returns whether it is the first.
+    pub fn first_wait(&self) -> bool {
+        !self.waited.replace(true)
     }
 
     /// Whether every plugin event is narrated.
@@ -126,8 +134,9 @@ impl Ui {
         }
     }
 
-    /// Stops the spinner and clears its line.
+    /// Stops the spinner and clears its line (the end of a call).
     pub fn stop_spinning(&self) {
+        self.waited.set(false);
         if let Some(bar) = self.spinner.borrow_mut().take() {
             bar.finish_and_clear();
         }
@@ -144,11 +153,18 @@ impl Drop for Ui {
 pub fn mark(ui: &Ui, status: &str) -> String {
     match status {
         "pass" | "passed" | "ok" | "created" | "granted" | "widened" | "updated" | "adopted"
-        | "removed" => {
-            ui.paint(Tone::Good, "✔").to_string()
-        }
+        | "removed" => ui.paint(Tone::Good, "✔").to_string(),
         "fail" | "failed" | "error" | "not_granted" => ui.paint(Tone::Bad, "✘").to_string(),
         "skipped" | "warning" => ui.paint(Tone::Warning, "–").to_string(),
         _ => ui.paint(Tone::Quiet, "·").to_string(),
+    }
+}
+
+/// `n` things, with the noun in the plural unless `n` is 1: `1 check`, `3 checks`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

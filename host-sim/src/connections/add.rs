@@ -114,11 +114,11 @@ fn walk(
     let saved = store.get(name)?;
     wizard.note(json!({ "step": "finish", "saved": true, "connection": name }));
     wizard.ui().line(format!(
-        "  {} Saved the connection {} in {} ({} secrets kept in its protected table).",
+        "  {} Saved the connection {} in {} ({} kept in its protected table).",
         wizard.ui().paint(Tone::Good, "✔"),
         wizard.ui().paint(Tone::Emphasis, name),
         store.path().display(),
-        saved.secrets.len()
+        crate::terminal::count(saved.secrets.len(), "secret")
     ));
     Ok(saved)
 }

@@ -16,7 +16,8 @@ pub fn show(ui: &Ui, event: &Value) {
             let line = event_line(event);
             if ui.is_terminal() {
                 ui.spin(line);
-            } else {
+            } else if ui.first_wait() || ui.verbose() {
+                // Off a terminal the first wait of a call says why; --verbose shows every one.
                 ui.line(format!("  {line}"));
             }
         }

@@ -4,7 +4,7 @@
 
 use crate::description::Step;
 use crate::exit::{CANCELLED, Failure, OPERATION_FAILED};
-use crate::terminal::Tone;
+use crate::terminal::{Tone, count};
 use crate::wizard::{Wizard, render};
 
 impl Wizard<'_> {
@@ -20,7 +20,10 @@ impl Wizard<'_> {
                     "  {}",
                     self.ui.paint(
                         Tone::Good,
-                        format!("The connection works: {passed} checks passed, {skipped} skipped.")
+                        format!(
+                            "The connection works: {} passed, {skipped} skipped.",
+                            count(passed, "check")
+                        )
                     )
                 ));
                 self.warn_once(&document);
@@ -31,7 +34,10 @@ impl Wizard<'_> {
                     "  {}",
                     self.ui.paint(
                         Tone::Bad,
-                        format!("{failed} checks failed, {passed} passed, {skipped} skipped.")
+                        format!(
+                            "{} failed, {passed} passed, {skipped} skipped.",
+                            count(failed, "check")
+                        )
                     )
                 ));
             } else {
