@@ -173,9 +173,10 @@ pub fn run(options: &DemoOptions) -> Result<(), Failure> {
         &mut record,
     );
     let elapsed = started.elapsed();
-    if let Ok(connection) = &outcome {
+    if let Ok((connection, description)) = &outcome {
         ui.heading("The saved connection (host-sim show)");
-        for line in crate::connections::show::render(connection, None).lines() {
+        for line in crate::connections::show::render(connection, Some(&description.schema)).lines()
+        {
             ui.line(format!("  {line}"));
         }
         ui.line("");
@@ -193,7 +194,10 @@ pub fn run(options: &DemoOptions) -> Result<(), Failure> {
         }
     }
     if options.json {
-        let connection = outcome.as_ref().ok().map_or(Value::Null, connection_json);
+        let connection = outcome
+            .as_ref()
+            .ok()
+            .map_or(Value::Null, |(connection, _)| connection_json(connection));
         print_json(
             &outcome,
             json!({ "store": store.path(), "connection": connection, "steps": record,

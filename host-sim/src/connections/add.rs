@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::answers::Answers;
 use crate::connections::{Common, connection_json, print_json};
+use crate::description::Description;
 use crate::exit::{BAD_INPUT, Failure};
 use crate::prompt::Prompter;
 use crate::store::{Connection, NewConnection, PluginInfo, Store, check_name};
@@ -37,7 +38,10 @@ pub fn run(common: &Common, options: &AddOptions) -> Result<(), Failure> {
     let mut record = Vec::new();
     let outcome = add(&ui, prompter, &mut store, options, None, &mut record);
     if common.json {
-        let connection = outcome.as_ref().ok().map_or(Value::Null, connection_json);
+        let connection = outcome
+            .as_ref()
+            .ok()
+            .map_or(Value::Null, |(connection, _)| connection_json(connection));
         print_json(
             &outcome,
             json!({ "store": store.path(), "connection": connection, "steps": record }),
@@ -46,7 +50,7 @@ pub fn run(common: &Common, options: &AddOptions) -> Result<(), Failure> {
     outcome.map(drop)
 }
 
-/// Runs the wizard and saves the connection: returns it as saved. `record` receives every call made
+/// Runs the wizard and saves the connection: returns it as saved, with the plugin's description. `record` receives every call made
 /// (hand-off masked), also when the wizard stops early. `observer` sees every plugin event.
 pub fn add<'a>(
     ui: &Rc<Ui>,
@@ -55,7 +59,7 @@ pub fn add<'a>(
     options: &AddOptions,
     observer: Option<Observer<'a>>,
     record: &mut Vec<Value>,
-) -> Result<Connection, Failure> {
+) -> Result<(Connection, Description), Failure> {
     ui.heading("Add connection");
     let name = connection_name(ui, prompter.as_ref(), store, options.name.as_deref())?;
     let plugin_path = plugin_path(prompter.as_ref(), options.plugin.as_ref())?;
@@ -69,7 +73,7 @@ pub fn add<'a>(
     )?;
     let outcome = walk(&mut wizard, store, &name, &plugin_path, options);
     record.extend(wizard.record().iter().cloned());
-    outcome
+    outcome.map(|connection| (connection, wizard.description().clone()))
 }
 
 /// The wizard's steps and the save at Finish.

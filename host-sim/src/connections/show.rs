@@ -71,6 +71,12 @@ pub fn render(connection: &Connection, schema: Option<&SettingsSchema>) -> Strin
         let value = &connection.settings[name];
         let field = schema.and_then(|schema| schema.field(name));
         let shown = match field {
+            Some(field) if field.kind.as_deref() == Some("pem") => {
+                format!(
+                    "({} lines of PEM text)",
+                    crate::schema::plain(value).lines().count()
+                )
+            }
             Some(field) => field.say_value(value),
             None => value.to_string(),
         };

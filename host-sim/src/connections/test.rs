@@ -14,6 +14,7 @@ pub fn run(common: &Common, name: &str, plugin: Option<&std::path::Path>) -> Res
     let plugin = plugin_of(&connection, plugin)?;
     let ui = common.ui();
     let mut wizard = wizard_for(&plugin, &store, &connection, ui, None, Choices::default())?;
+    wizard.saves = false;
     let outcome = match wizard.step_of("test") {
         Some(step) => wizard.test(&step),
         None => Err(Failure::new(

@@ -78,6 +78,9 @@ pub struct Wizard<'p> {
     warned: Vec<String>,
     /// The step whose title was printed last.
     headed: Option<String>,
+    /// Whether the run ends in a save (Add connection, edit), which a failed step then prevents; `false` for
+    /// a command that only tests.
+    pub saves: bool,
 }
 
 impl<'p> Wizard<'p> {
@@ -134,6 +137,7 @@ impl<'p> Wizard<'p> {
             record: Vec::new(),
             warned: Vec::new(),
             headed: None,
+            saves: true,
         })
     }
 
