@@ -85,9 +85,10 @@ pub fn schema() -> Schema {
             .help(
                 "The GUID of the Azure AD (Microsoft Entra ID) directory to synchronize. You find it on the \
                  Overview page of Microsoft Entra ID in the Azure portal. Log in to Azure is possible only \
-                 once this is a well-formed GUID.",
+                 once this is a well-formed GUID. With one directory, Create or update Azure application fills \
+                 it in (the directory the administrator signed in to), so that Test connection needs no sign-in.",
             )
-            .hidden()
+            .set_by("provision")
             .shown_and_required_when("tenant_mode", TenantMode::Several.value())
             .shown_and_required_when("mode", Mode::Manual.value()),
         Field::new("cloud", "Tenant environment", Choose, "tenant")
