@@ -38,10 +38,11 @@ pub struct Lookup {
 }
 
 const SP_SELECT: &str = "id,appId,displayName";
-const RESOURCE_SELECT: &str = "id,appId,displayName,appRoles,oauth2PermissionScopes";
+/// The properties of a resource's service principal that resolve its permissions.
+pub const RESOURCE_SELECT: &str = "id,appId,displayName,appRoles,oauth2PermissionScopes";
 
 /// The request for a resource's service principal.
-fn resource_request(request: &AdditionalRequest) -> GraphRequest {
+pub fn resource_request(request: &AdditionalRequest) -> GraphRequest {
     match request.known_app_id() {
         Some(app_id) => GraphRequest::get(
             with_query(
@@ -67,7 +68,7 @@ fn resource_request(request: &AdditionalRequest) -> GraphRequest {
 }
 
 /// The one resource service principal an answer holds (an entity, or a list of exactly one).
-fn resource_of(answer: &GraphAnswer) -> Result<Option<Value>, Error> {
+pub fn resource_of(answer: &GraphAnswer) -> Result<Option<Value>, Error> {
     if answer.status == 404 {
         return Ok(None);
     }
