@@ -227,6 +227,7 @@ fn consent_takes_at_most_two_sequential_round_trips() {
     assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
     let all = [Service::Authority, Service::Graph, Service::Exchange];
     let round_trips = tenant::sequential_round_trips_to(&tenant, &all);
+    eprintln!("consent: {round_trips} sequential round trips");
     assert!(
         round_trips <= 2,
         "consent took {round_trips} sequential round trips"
@@ -234,6 +235,7 @@ fn consent_takes_at_most_two_sequential_round_trips() {
     tenant.request_log().clear();
     session.call("consent", &stored);
     let again = tenant::sequential_round_trips_to(&tenant, &all);
+    eprintln!("consent again: {again} sequential round trips");
     assert!(
         again <= 1,
         "a second consent took {again} sequential round trips"
