@@ -110,13 +110,27 @@ async fn the_anchor_mailbox_may_name_the_organization_by_its_tenant_id() {
         tenant.tenant_id()
     );
     let url = invoke_url(&tenant);
-    let answer = invoke_with(&tenant, &url, Some(&token), Some(&anchor), "Get-AcceptedDomain").await;
+    let answer = invoke_with(
+        &tenant,
+        &url,
+        Some(&token),
+        Some(&anchor),
+        "Get-AcceptedDomain",
+    )
+    .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let other = format!(
         "APP:SystemMailbox{{bb558c35-97f1-4cb9-8ff7-d53741dc928c}}@{}",
         uuid::Uuid::new_v4()
     );
-    let answer = invoke_with(&tenant, &url, Some(&token), Some(&other), "Get-AcceptedDomain").await;
+    let answer = invoke_with(
+        &tenant,
+        &url,
+        Some(&token),
+        Some(&other),
+        "Get-AcceptedDomain",
+    )
+    .await;
     exchange_error(&answer, 401, "Unauthorized");
 }
 
