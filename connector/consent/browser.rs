@@ -21,7 +21,7 @@ use crate::http::SignInOptions;
 use crate::http::retry::Patience;
 use crate::network::SignedIn;
 use crate::provision::application::CONSENT_REDIRECT_URI;
-use crate::provision::permissions::{AdditionalRequest, PermissionRef};
+use crate::provision::permissions::{AdditionalRequest, PermissionRef, labels};
 
 /// Whether the application registers the loopback redirect admin consent returns to (any port: Entra
 /// ignores the port of `http://localhost`).
@@ -40,15 +40,6 @@ fn has_loopback_redirect(lookup: &ConsentLookup) -> bool {
         })
 }
 
-/// The permissions as a list for people.
-fn listed(permissions: &[PermissionRef]) -> String {
-    permissions
-        .iter()
-        .map(PermissionRef::label)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The error for the `error` a redirect brought back.
 fn refusal(entra: &EntraError, name: &str, asked: &[PermissionRef]) -> Error {
     let code = entra.code();
@@ -58,7 +49,7 @@ fn refusal(entra: &EntraError, name: &str, asked: &[PermissionRef]) -> Error {
             format!(
                 "The account that signed in on the admin consent page may not grant the permissions of \"{name}\" \
                  ({tag}); not granted: {}.",
-                listed(asked)
+                labels(asked)
             ),
             "Sign in on that page as a Global Administrator, a Privileged Role Administrator, or a (Cloud) \
              Application Administrator (Microsoft Graph application permissions need one of the first two).",
@@ -66,7 +57,7 @@ fn refusal(entra: &EntraError, name: &str, asked: &[PermissionRef]) -> Error {
         Some(65004) => (
             format!(
                 "The administrator declined admin consent for \"{name}\" ({tag}); not granted: {}.",
-                listed(asked)
+                labels(asked)
             ),
             "Run Consent again and accept the permissions on the admin consent page, or ask an administrator who \
              may grant them.",
@@ -74,7 +65,7 @@ fn refusal(entra: &EntraError, name: &str, asked: &[PermissionRef]) -> Error {
         _ if matches!(entra.error.as_str(), "access_denied" | "permission_denied") => (
             format!(
                 "The administrator declined admin consent for \"{name}\" ({tag}); not granted: {}.",
-                listed(asked)
+                labels(asked)
             ),
             "Run Consent again and accept the permissions on the admin consent page, or ask an administrator who \
              may grant them.",
@@ -83,7 +74,7 @@ fn refusal(entra: &EntraError, name: &str, asked: &[PermissionRef]) -> Error {
             format!(
                 "Entra ID did not grant admin consent for \"{name}\": {}; not granted: {}.",
                 entra.summary(),
-                listed(asked)
+                labels(asked)
             ),
             "Run Consent again; if it keeps failing, grant consent in the Azure portal (Enterprise applications, \
              Permissions).",
@@ -151,7 +142,7 @@ pub async fn admin_consent(
                     ErrorKind::PermissionDenied,
                     format!(
                         "Entra ID reported admin consent for \"{name}\", but these permissions are not granted: {}.",
-                        listed(&still)
+                        labels(&still)
                     ),
                 )
                 .with_hint("Run Consent again; the directory may still be catching up."),
@@ -218,7 +209,7 @@ async fn ask_in_browser(
         message: format!(
             "Grant admin consent to \"{name}\" in the browser: sign in as an administrator, review the permissions \
              ({}) and accept. The connector continues when you are done.",
-            listed(missing)
+            labels(missing)
         ),
     }));
     if options.open_browser && webbrowser::open(&url).is_err() {
@@ -231,11 +222,7 @@ async fn ask_in_browser(
         .wait(call, &state, Expect::AdminConsent, options.timeout())
         .await?;
     if let Some(error) = redirect.get("error") {
-        let entra = EntraError {
-            error: error.to_owned(),
-            error_description: redirect.get("error_description").map(str::to_owned),
-            ..EntraError::default()
-        };
+        let entra = EntraError::from_redirect(error, redirect.get("error_description"));
         return Err(refusal(&entra, name, missing));
     }
     if !redirect

@@ -23,7 +23,7 @@ use crate::event::WaitReason;
 use crate::graph::{Graph, GraphAnswer, GraphRequest};
 use crate::http::retry::Patience;
 use crate::provision::lag::{is_duplicate, is_replication_lag};
-use crate::provision::permissions::PermissionRef;
+use crate::provision::permissions::{PermissionRef, labels};
 use crate::result::Done;
 use crate::sign_in::account::Account;
 use crate::sign_in::capability::{Ability, capability};
@@ -95,14 +95,6 @@ fn request(write: &Write, lookup: &ConsentLookup) -> GraphRequest {
         )
         .body(json!({ "scope": scope })),
     }
-}
-
-fn labels(permissions: &[PermissionRef]) -> String {
-    permissions
-        .iter()
-        .map(PermissionRef::label)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The widened scope: what the grant has, then the missing values.

@@ -92,17 +92,24 @@ pub fn writes(tenant: &Tenant) -> Vec<String> {
         .collect()
 }
 
-/// POSTs a form to one of the tenant's endpoints over TLS and returns the status.
-pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
+/// Runs `future` to its end on a runtime of its own, with an HTTPS client that trusts only the tenant's CA
+/// and never follows a redirect.
+fn with_client<T>(tenant: &Tenant, future: impl AsyncFnOnce(reqwest::Client) -> T) -> T {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])
-            .build()
-            .unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    runtime.block_on(future(client))
+}
+
+/// POSTs a form to one of the tenant's endpoints over TLS and returns the status.
+pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
+    with_client(tenant, async |client| {
         let mut body = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in form {
             body.append_pair(name, value);
@@ -169,16 +176,7 @@ pub fn provisioned(session: &Session, settings: &str) -> Value {
 /// signs the knob's user in and redirects), then follows the redirect to the connector's loopback
 /// listener, optionally with another state.
 pub fn play_browser(tenant: &tenant_sim::Tenant, url: &str, tamper_state: bool) -> u16 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+    with_client(tenant, async |client| {
         let answer = client.get(url).send().await.unwrap();
         assert_eq!(answer.status(), 302, "the Entra endpoint redirects");
         let mut location = url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
