@@ -168,3 +168,15 @@ pub fn count(n: usize, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(count(1, "check"), "1 check");
+        assert_eq!(count(0, "check"), "0 checks");
+        assert_eq!(count(11, "secret"), "11 secrets");
+    }
+}

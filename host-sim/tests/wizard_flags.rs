@@ -276,7 +276,7 @@ fn a_saved_connection_is_listed_shown_masked_tested_edited_and_removed_with_its_
     assert_eq!(test.status.code(), Some(0), "{}", shown(&test));
     assert_eq!(json_of(&test)["ok"], true);
 
-    // A change that does not reach the application: tested again and saved.
+    // A setting given twice is refused by name before anything happens.
     let edit = on_store(
         dir.path(),
         &[
@@ -293,8 +293,14 @@ fn a_saved_connection_is_listed_shown_masked_tested_edited_and_removed_with_its_
             ),
         ],
     );
-    // Giving a field twice is refused by name before anything happens.
     assert_eq!(edit.status.code(), Some(2), "{}", shown(&edit));
+    assert!(
+        shown(&edit).contains("extra_ca_pem is given twice"),
+        "{}",
+        shown(&edit)
+    );
+    // A change to a setting of the application step: signed in, created or updated, consented and tested
+    // again, then saved.
     let edit = on_store(
         dir.path(),
         &[
@@ -309,6 +315,16 @@ fn a_saved_connection_is_listed_shown_masked_tested_edited_and_removed_with_its_
         ],
     );
     assert_eq!(edit.status.code(), Some(0), "{}", shown(&edit));
+    let ran: Vec<String> = steps(&json_of(&edit))
+        .into_iter()
+        .map(|(step, _)| step)
+        .collect();
+    for step in ["sign_in", "provision", "consent", "test", "finish"] {
+        assert!(
+            ran.iter().any(|ran| ran == step),
+            "edit did not run {step}: {ran:?}"
+        );
+    }
     let show = json_of(&on_store(dir.path(), &["show", NAME, "--json"]));
     assert_eq!(
         show["connection"]["settings"]["certificate_renewal_days"],
