@@ -431,3 +431,40 @@ fn the_demo_ends_with_a_saved_connection_and_a_passing_test() {
     assert!(narration.contains("Demo finished in"), "{narration}");
     assert!(!narration.contains("PRIVATE KEY"));
 }
+
+#[test]
+fn a_store_of_a_newer_host_sim_is_refused_by_the_wizard_before_anything_happens() {
+    let dir = private_dir();
+    let store = dir.path().join("store");
+    drop(host_sim::store::Store::open(&store).unwrap());
+    let database = store.join(host_sim::store::DATABASE_FILE);
+    {
+        let db = rusqlite::Connection::open(&database).unwrap();
+        db.pragma_update(None, "user_version", host_sim::store::SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let bytes = fs::read(&database).unwrap();
+    let output = on_store(
+        dir.path(),
+        &[
+            "add-connection",
+            "--non-interactive",
+            "--name",
+            NAME,
+            "--consent",
+            "accept",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(5), "{}", shown(&output));
+    assert!(
+        shown(&output).contains("this store was written by a newer host-sim"),
+        "{}",
+        shown(&output)
+    );
+    assert!(
+        !shown(&output).contains("Connector:"),
+        "the plugin was loaded: {}",
+        shown(&output)
+    );
+    assert_eq!(fs::read(&database).unwrap(), bytes);
+}
