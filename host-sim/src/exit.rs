@@ -4,6 +4,7 @@ use std::fmt;
 use std::process::ExitCode;
 
 use crate::plugin::{CallError, LoadError};
+use crate::store::StoreError;
 
 /// The command did what was asked (and the plugin said OK).
 pub const SUCCESS: u8 = 0;
@@ -15,8 +16,16 @@ pub const BAD_INPUT: u8 = 2;
 pub const PLUGIN_REFUSED: u8 = 3;
 /// The plugin broke the contract (no result document, a document that is not JSON).
 pub const PLUGIN_BROKE_CONTRACT: u8 = 4;
+/// The connection store could not be used: damaged, of a newer host-sim, open to other users, locked too
+/// long, or the connection asked for is not in it.
+pub const STORE_FAILED: u8 = 5;
+/// The person at the terminal stopped the wizard (Cancel at a prompt, or the consent dialog's Cancel):
+/// nothing was saved.
+pub const CANCELLED: u8 = 6;
 
-/// A command that could not finish: the message for the person at the terminal and the exit code.
+/// A command that could not finish: the message for the person at the terminal and the exit code. Messages
+/// never carry a secret value, so `Debug` shows them.
+#[derive(Clone, Debug)]
 pub struct Failure {
     /// What went wrong, in a sentence.
     pub message: String,
@@ -48,5 +57,11 @@ impl From<LoadError> for Failure {
 impl From<CallError> for Failure {
     fn from(error: CallError) -> Failure {
         Failure::new(PLUGIN_BROKE_CONTRACT, error)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Failure {
+        Failure::new(STORE_FAILED, error)
     }
 }

@@ -10,6 +10,25 @@ use crate::plugin::{Plugin, Session, SessionError};
 use crate::report::{failure, text};
 use crate::schema::plain;
 
+/// The file name of the connector plugin built beside host-sim in this workspace, the default plugin of
+/// `add-connection` and `demo`.
+pub const DEFAULT_PLUGIN_FILE: &str = if cfg!(windows) {
+    "m365_connector.dll"
+} else if cfg!(target_os = "macos") {
+    "libm365_connector.dylib"
+} else {
+    "libm365_connector.so"
+};
+
+/// The connector plugin built beside the running host-sim (`target/debug/libm365_connector.so` beside
+/// `target/debug/host-sim`).
+pub fn default_plugin() -> std::path::PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(DEFAULT_PLUGIN_FILE)))
+        .unwrap_or_else(|| std::path::PathBuf::from(DEFAULT_PLUGIN_FILE))
+}
+
 /// The session options host-sim passes to every session.
 pub fn session_options() -> Value {
     json!({ "host": { "name": "host-sim", "version": env!("CARGO_PKG_VERSION") } })

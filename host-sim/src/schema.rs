@@ -67,6 +67,10 @@ pub struct Field {
     /// Whether the value is a secret a host must mask and protect.
     #[serde(default)]
     pub secret: bool,
+    /// The operation that fills the field in (e.g. `provision`): a host does not ask for it unless it is
+    /// required, and stores what that operation returns.
+    #[serde(default)]
+    pub set_by: Option<String>,
 }
 
 fn shown() -> bool {
