@@ -252,55 +252,14 @@ impl<'a> Graph<'a> {
                         .json(&body)
                 })
                 .await?;
-            let outer = answer_of(&response)?;
-            if !outer.is_success() {
-                return Err(outer.failure());
-            }
-            let parsed: BatchAnswer = serde_json::from_value(outer.body.clone()).map_err(|_| {
-                response.unreadable("its $batch answer does not list the responses")
-            })?;
-            let mut by_id: HashMap<String, BatchItemAnswer> = parsed
-                .responses
-                .into_iter()
-                .map(|r| (r.id.clone(), r))
-                .collect();
-            let mut again = Vec::new();
-            let mut retry_after: Option<Duration> = None;
-            for &index in &pending {
-                let Some(item) = by_id.remove(&(index + 1).to_string()) else {
-                    return Err(response.unreadable(&format!(
-                        "its $batch answer has no response for request {}",
-                        index + 1
-                    )));
-                };
-                let headers: HashMap<String, String> = item
-                    .headers
-                    .iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.to_ascii_lowercase(), v.to_owned())))
-                    .collect();
-                let throttled = matches!(item.status, 429 | 503 | 504);
-                let blocked = item.status == 424
-                    && requests[index].depends_on.iter().any(|d| again.contains(d));
-                if (throttled || blocked) && round < retry.max_attempts {
-                    if let Some(after) = headers
-                        .get("retry-after")
-                        .and_then(|v| parse_retry_after(v, OffsetDateTime::now_utc()))
-                    {
-                        retry_after = Some(retry_after.map_or(after, |r| r.max(after)));
-                    }
-                    again.push(index);
-                    continue;
-                }
-                answers[index] = Some(GraphAnswer {
-                    status: item.status,
-                    headers,
-                    body: item.body,
-                    details: ServiceAnswer {
-                        action: Some(requests[index].action.clone()),
-                        http_status: Some(item.status),
-                        ..outer.details.clone()
-                    },
-                });
+            let BatchRound {
+                answered,
+                again,
+                retry_after,
+                details,
+            } = sort_batch_round(requests, &pending, &response, round, retry.max_attempts)?;
+            for (index, answer) in answered {
+                answers[index] = Some(answer);
             }
             if again.is_empty() {
                 return Ok(());
@@ -314,7 +273,7 @@ impl<'a> Graph<'a> {
                         body: Value::Null,
                         details: ServiceAnswer {
                             action: Some(requests[index].action.clone()),
-                            ..outer.details.clone()
+                            ..details.clone()
                         },
                     });
                 }
@@ -340,6 +299,89 @@ impl<'a> Graph<'a> {
             round += 1;
         }
     }
+}
+
+/// One round of a `$batch` sorted out: the answers to keep, the items to send again (throttled, or
+/// blocked by a throttled item they depend on), and how long Graph asked to wait before that.
+pub(crate) struct BatchRound {
+    /// The answers to keep, by the index of their request.
+    pub answered: Vec<(usize, GraphAnswer)>,
+    /// The indexes of the requests to send again.
+    pub again: Vec<usize>,
+    /// The longest `Retry-After` of the items to send again.
+    pub retry_after: Option<Duration>,
+    /// The `$batch` request's own ids.
+    pub details: ServiceAnswer,
+}
+
+/// Reads a `$batch` answer to the `pending` requests (ids `index + 1`) in retry round `round` of at most
+/// `max_attempts`. An answer that is not a readable `$batch` response, or lacks an item's response, is a
+/// `SERVICE_ERROR`; a failed `$batch` request is its Graph error.
+pub(crate) fn sort_batch_round(
+    requests: &[GraphRequest],
+    pending: &[usize],
+    response: &Response,
+    round: u32,
+    max_attempts: u32,
+) -> Result<BatchRound, Error> {
+    let outer = answer_of(response)?;
+    if !outer.is_success() {
+        return Err(outer.failure());
+    }
+    let parsed: BatchAnswer = serde_json::from_value(outer.body.clone())
+        .map_err(|_| response.unreadable("its $batch answer does not list the responses"))?;
+    let mut by_id: HashMap<String, BatchItemAnswer> = parsed
+        .responses
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let mut sorted = BatchRound {
+        answered: Vec::new(),
+        again: Vec::new(),
+        retry_after: None,
+        details: outer.details,
+    };
+    for &index in pending {
+        let Some(item) = by_id.remove(&(index + 1).to_string()) else {
+            return Err(response.unreadable(&format!(
+                "its $batch answer has no response for request {}",
+                index + 1
+            )));
+        };
+        let headers: HashMap<String, String> = item
+            .headers
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.to_ascii_lowercase(), v.to_owned())))
+            .collect();
+        let throttled = matches!(item.status, 429 | 503 | 504);
+        let blocked = item.status == 424
+            && requests[index]
+                .depends_on
+                .iter()
+                .any(|d| sorted.again.contains(d));
+        if (throttled || blocked) && round < max_attempts {
+            if let Some(after) = headers
+                .get("retry-after")
+                .and_then(|v| parse_retry_after(v, OffsetDateTime::now_utc()))
+            {
+                sorted.retry_after = Some(sorted.retry_after.map_or(after, |r| r.max(after)));
+            }
+            sorted.again.push(index);
+            continue;
+        }
+        let answer = GraphAnswer {
+            status: item.status,
+            headers,
+            body: item.body,
+            details: ServiceAnswer {
+                action: Some(requests[index].action.clone()),
+                http_status: Some(item.status),
+                ..sorted.details.clone()
+            },
+        };
+        sorted.answered.push((index, answer));
+    }
+    Ok(sorted)
 }
 
 /// The `$batch` body for the pending requests, ids `index + 1`; a dependency on a request that is no
@@ -396,7 +438,7 @@ fn batch_action(requests: &[GraphRequest], pending: &[usize]) -> String {
 }
 
 /// Graph's answer from an HTTP response.
-fn answer_of(response: &Response) -> Result<GraphAnswer, Error> {
+pub(crate) fn answer_of(response: &Response) -> Result<GraphAnswer, Error> {
     let body = if response.body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else if response.is_json() {
