@@ -290,7 +290,9 @@ fn position(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ECHO_LIMIT, Error, ErrorKind, FieldError, SERVICE_ID_LIMIT, ServiceAnswer, excerpt};
+    use super::{
+        ECHO_LIMIT, Error, ErrorKind, FieldError, SERVICE_ID_LIMIT, ServiceAnswer, excerpt,
+    };
 
     #[test]
     fn a_services_codes_and_ids_are_cut_short() {
@@ -305,7 +307,10 @@ mod tests {
         });
         let service = error.service().unwrap();
         for text in [&service.error_code, &service.request_id, &service.trace_id] {
-            assert_eq!(text.as_deref().unwrap().chars().count(), SERVICE_ID_LIMIT + 1);
+            assert_eq!(
+                text.as_deref().unwrap().chars().count(),
+                SERVICE_ID_LIMIT + 1
+            );
         }
         assert_eq!(service.correlation_id.as_deref(), Some("c-1"));
     }

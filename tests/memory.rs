@@ -141,7 +141,10 @@ fn valgrind_finds_no_leak_and_no_invalid_access_in_a_network_flow() {
     let settings = dir.join("settings.json");
     std::fs::write(
         &settings,
-        tenant::settings(&tenant, serde_json::json!({"application_name": "Memcheck Sync"})),
+        tenant::settings(
+            &tenant,
+            serde_json::json!({"application_name": "Memcheck Sync"}),
+        ),
     )
     .unwrap();
     under_memcheck(
@@ -152,8 +155,16 @@ fn valgrind_finds_no_leak_and_no_invalid_access_in_a_network_flow() {
     );
     let after = tenant.object_counts();
     assert_eq!(
-        (after.applications, after.service_principals, after.role_assignments),
-        (before.applications, before.service_principals, before.role_assignments),
+        (
+            after.applications,
+            after.service_principals,
+            after.role_assignments
+        ),
+        (
+            before.applications,
+            before.service_principals,
+            before.role_assignments
+        ),
         "the flow removed the application, its service principal and its role assignments"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -165,7 +176,11 @@ fn shutdown_then_dlclose_and_a_second_load_do_not_crash() {
     let dir = scratch("memcheck-unload");
     let host = memcheck_host(&dir);
     let fixtures = fixtures();
-    let args = [plugin.as_os_str(), OsStr::new("unload"), fixtures.as_os_str()];
+    let args = [
+        plugin.as_os_str(),
+        OsStr::new("unload"),
+        fixtures.as_os_str(),
+    ];
     let output = run(Command::new(&host).args(args));
     let stdout = text(&output.stdout);
     loud(&format!("unload after shutdown:\n{stdout}"));
@@ -216,7 +231,10 @@ fn resident_memory_stays_flat_over_ten_thousand_calls() {
     ]));
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
-    let (start, end) = (figure(&stdout, "rss-start-kb"), figure(&stdout, "rss-end-kb"));
+    let (start, end) = (
+        figure(&stdout, "rss-start-kb"),
+        figure(&stdout, "rss-end-kb"),
+    );
     loud(&format!(
         "RSS over 10,000 calls (describe and configure alternately, after 1,000 warm-up calls): {start} kB -> \
          {end} kB ({:+} kB)",

@@ -62,9 +62,7 @@ pub(crate) fn device_authorization(
         });
     }
     let mut authorization: DeviceAuthorization = response.json()?;
-    authorization.expires_in = authorization
-        .expires_in
-        .min(MAX_CODE_LIFETIME.as_secs());
+    authorization.expires_in = authorization.expires_in.min(MAX_CODE_LIFETIME.as_secs());
     authorization.interval = authorization
         .interval
         .map(|interval| interval.min(MAX_POLL_INTERVAL.as_secs()));

@@ -195,7 +195,10 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
-        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after("1.5", now),
+            Some(Duration::from_millis(1500))
+        );
         // Hostile values are no delay at all, never a panic.
         assert_eq!(parse_retry_after("1e300", now), None);
         assert_eq!(parse_retry_after("NaN", now), None);
