@@ -13,6 +13,9 @@ use tokio::runtime::{Builder, Handle, Runtime};
 
 use crate::error::{Error, ErrorKind};
 
+/// The name of the runtime's threads (the panic hook knows them as the plugin's own).
+pub const THREAD_NAME: &str = "m365-connector";
+
 /// The runtime, once started; `None` before the first network call and after shutdown.
 static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
 
@@ -31,7 +34,7 @@ fn handle() -> Result<Handle, Error> {
     let started = Builder::new_multi_thread()
         .worker_threads(1)
         .max_blocking_threads(4)
-        .thread_name("m365-connector")
+        .thread_name(THREAD_NAME)
         .enable_all()
         .build()
         .map_err(|e| {

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorKind, ServiceAnswer};
+use crate::error::{Error, ErrorKind, ServiceAnswer, excerpt};
 use crate::http::Response;
 
 /// An Entra ID error answer.
@@ -71,11 +71,7 @@ impl EntraError {
             .and_then(|d| d.lines().next())
             .unwrap_or(&self.error)
             .trim();
-        let mut summary: String = line.chars().take(300).collect();
-        if summary.len() < line.len() {
-            summary.push('…');
-        }
-        summary
+        excerpt(line, 300).into_owned()
     }
 
     /// What this answer says about the request, for `error.service`, added to `base` (the answer's own

@@ -3,8 +3,9 @@
 //!
 //! The hook is installed once, by the first call through the boundary, in front of the hook that was in
 //! place. It stays silent only for a panic on a thread that is inside a call of this plugin at that moment,
-//! in the plugin's own code (not in the host's event callback); any other panic (a host's own, on the host's
-//! own threads or in its callback) goes to the previous hook and prints as usual.
+//! in the plugin's own code (not in the host's event callback), or on one of the plugin's runtime threads
+//! (where the task that panicked ends, and the call waiting for it gets an error); any other panic (a host's
+//! own, on the host's own threads or in its callback) goes to the previous hook and prints as usual.
 //! The contained panic reaches the host as a `log` event and the `PANIC` result document instead, which name
 //! the operation and where in the connector it panicked, never the panic's message (it could hold a value
 //! of the call).
@@ -31,7 +32,10 @@ fn install_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if INSIDE.try_with(Cell::get).unwrap_or(0) > 0 {
+            let plugin_thread = std::thread::current().name() == Some(crate::runtime::THREAD_NAME);
+            if plugin_thread {
+                // A task of the plugin's runtime: tokio contains it; nothing is printed for the host.
+            } else if INSIDE.try_with(Cell::get).unwrap_or(0) > 0 {
                 let location = info
                     .location()
                     .map(|at| format!("{}:{}", at.file(), at.line()));

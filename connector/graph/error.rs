@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, ServiceAnswer};
+use crate::error::{Error, ErrorKind, ServiceAnswer, excerpt};
 
 /// The `error` member of Graph's envelope.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -73,15 +73,6 @@ impl GraphError {
     }
 }
 
-/// The first `max` characters of a service's message.
-fn clip(text: &str, max: usize) -> String {
-    let mut clipped: String = text.chars().take(max).collect();
-    if clipped.len() < text.len() {
-        clipped.push('…');
-    }
-    clipped
-}
-
 /// The connector error for a Graph answer that is not a success: the kind follows the status (403
 /// `PERMISSION_DENIED`, 404 `NOT_FOUND`, 409 `CONFLICT`, 401 `SIGN_IN_REQUIRED`, 429/503/504 left after the
 /// retries `TIMEOUT`, else `SERVICE_ERROR`), the
@@ -103,7 +94,7 @@ pub fn graph_failure(status: u16, body: &Value, action: &str, mut details: Servi
     let said = graph
         .as_ref()
         .filter(|g| !g.message.is_empty())
-        .map(|g| format!(": {}", clip(&g.message, 300)))
+        .map(|g| format!(": {}", excerpt(&g.message, 300)))
         .unwrap_or_default();
     let code = graph
         .as_ref()

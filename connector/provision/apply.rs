@@ -20,9 +20,9 @@ use crate::provision::item::{Item, ItemKind, ItemOutcome};
 use crate::provision::lag::is_replication_lag;
 use crate::provision::lookup::Lookup;
 use crate::provision::roles;
+use crate::provision::secret::{secret, secret_plan};
 use crate::provision::service_principal;
-use crate::provision::{Run, certificate_decision, new_certificate};
-use crate::result::Done;
+use crate::provision::{Run, certificate_decision, done, new_certificate};
 
 type Failure = (Error, Option<Value>);
 
@@ -36,15 +36,6 @@ enum Target {
     Create,
     /// This one, found by key or adopted.
     Existing { app: Value, adopted: bool },
-}
-
-fn done(run: &mut Run<'_>, action: &'static str, object_id: Option<&str>, message: String) {
-    run.done.push(Done {
-        step: "provision",
-        action,
-        object_id: object_id.map(str::to_owned),
-        message,
-    });
 }
 
 fn summary(app: &Value) -> Value {
@@ -573,89 +564,4 @@ async fn principal_and_roles(
         Some(error) => Err(error),
         None => Ok(()),
     }
-}
-
-/// Whether a client secret is wanted and none usable is held.
-fn secret_needed(run: &Run<'_>, passwords: &[Value]) -> bool {
-    if run.settings.text("credential_type") != Some("certificate_and_secret") {
-        return false;
-    }
-    let Some(held) = run.settings.text("client_secret") else {
-        return true;
-    };
-    let hint: String = held.chars().take(3).collect();
-    let soon =
-        OffsetDateTime::now_utc() + time::Duration::days(crate::provision::DEFAULT_RENEWAL_DAYS);
-    !passwords.iter().any(|p| {
-        p["hint"].as_str() == Some(hint.as_str())
-            && p["endDateTime"]
-                .as_str()
-                .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok())
-                .is_some_and(|end| end > soon)
-    })
-}
-
-fn secret_plan(run: &mut Run<'_>, passwords: &[Value]) {
-    if run.settings.text("credential_type") == Some("certificate_and_secret") {
-        let outcome = if secret_needed(run, passwords) {
-            ItemOutcome::Created
-        } else {
-            ItemOutcome::Unchanged
-        };
-        run.items
-            .push(Item::new(ItemKind::Secret, outcome, "client secret"));
-    }
-}
-
-/// Adds a client secret when the settings ask for one and hold none that is on the application.
-async fn secret(run: &mut Run<'_>, app_id: &str, passwords: &[Value]) -> Result<(), Error> {
-    if run.settings.text("credential_type") != Some("certificate_and_secret") {
-        return Ok(());
-    }
-    if !secret_needed(run, passwords) {
-        run.items.push(Item::new(
-            ItemKind::Secret,
-            ItemOutcome::Unchanged,
-            "client secret",
-        ));
-        return Ok(());
-    }
-    let lifetime = run
-        .settings
-        .get("credential_lifetime_days")
-        .and_then(Value::as_i64)
-        .unwrap_or(365);
-    let end = (OffsetDateTime::now_utc() + time::Duration::days(lifetime))
-        .format(&Rfc3339)
-        .unwrap_or_default();
-    let request = GraphRequest::new(
-        Method::POST,
-        format!("/applications/{app_id}/addPassword"),
-        "add a client secret",
-    )
-    .body(json!({"passwordCredential": {"displayName": "m365-connector", "endDateTime": end}}));
-    let answer = run.graph.send(run.call, &request).await?;
-    if !answer.is_success() {
-        return Err(answer.failure());
-    }
-    let key_id = text(&answer.body["keyId"]);
-    run.secret = Some(json!({
-        "type": "secret",
-        "key_id": key_id,
-        "hint": answer.body["hint"],
-        "not_after": answer.body["endDateTime"],
-        "secret_text": answer.body["secretText"],
-    }));
-    run.items.push(
-        Item::new(ItemKind::Secret, ItemOutcome::Created, "client secret")
-            .id(Some(key_id.clone()))
-            .with("not_after", answer.body["endDateTime"].clone()),
-    );
-    done(
-        run,
-        "secret_added",
-        Some(&key_id),
-        "Added a client secret.".to_owned(),
-    );
-    Ok(())
 }

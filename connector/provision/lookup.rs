@@ -9,7 +9,8 @@ use crate::error::{Error, ErrorKind};
 use crate::graph::odata::{alternate_key, quote, with_query};
 use crate::graph::{Graph, GraphAnswer, GraphRequest};
 use crate::provision::application::APPLICATION_SELECT;
-use crate::provision::permissions::AdditionalRequest;
+use crate::provision::permissions::known_app_id;
+use crate::settings::AdditionalPermission;
 
 /// How the application was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,8 +42,8 @@ const SP_SELECT: &str = "id,appId,displayName";
 const RESOURCE_SELECT: &str = "id,appId,displayName,appRoles,oauth2PermissionScopes";
 
 /// The request for a resource's service principal.
-fn resource_request(request: &AdditionalRequest) -> GraphRequest {
-    match request.known_app_id() {
+fn resource_request(request: &AdditionalPermission) -> GraphRequest {
+    match known_app_id(request) {
         Some(app_id) => GraphRequest::get(
             with_query(
                 &format!("/{}", alternate_key("servicePrincipals", "appId", &app_id)),
@@ -99,7 +100,7 @@ pub async fn look_up(
     application_id: Option<&str>,
     unique_name: &str,
     display_name: &str,
-    additional: &[AdditionalRequest],
+    additional: &[AdditionalPermission],
 ) -> Result<Lookup, Error> {
     let mut lookup = Lookup::default();
     if let Some(app_id) = application_id {
@@ -187,7 +188,7 @@ pub async fn look_up(
 }
 
 /// The error when a resource of an additional permission does not exist in the tenant.
-pub fn unknown_resource(request: &AdditionalRequest) -> Error {
+pub fn unknown_resource(request: &AdditionalPermission) -> Error {
     let message = format!(
         "The resource \"{}\" of an additional permission has no service principal in this tenant.",
         request.resource

@@ -19,6 +19,7 @@ pub mod lookup;
 pub mod permissions;
 pub mod remove;
 pub mod roles;
+mod secret;
 pub mod service_principal;
 pub mod unique_name;
 
@@ -37,10 +38,11 @@ use crate::provision::credential::{CertificateDecision, decide};
 use crate::provision::input::ProvisionInput;
 use crate::provision::item::Item;
 use crate::provision::lookup::{look_up, unknown_resource};
-use crate::provision::permissions::{parse_additional, required, resolve};
+use crate::provision::permissions::{required, resolve};
 use crate::provision::unique_name::unique_name;
 use crate::result::{Done, Warning};
 use crate::settings::Settings;
+use crate::settings::parse_additional;
 
 /// How many days before its end a held certificate is replaced, when the settings do not say.
 pub const DEFAULT_RENEWAL_DAYS: i64 = 30;
@@ -176,6 +178,21 @@ pub async fn provision(
     }
     let outcome = apply::run(&mut run, lookup).await;
     finish(run, outcome)
+}
+
+/// Records a write in the run's `done` list.
+pub(crate) fn done(
+    run: &mut Run<'_>,
+    action: &'static str,
+    object_id: Option<&str>,
+    message: String,
+) {
+    run.done.push(Done {
+        step: "provision",
+        action,
+        object_id: object_id.map(str::to_owned),
+        message,
+    });
 }
 
 /// The certificate decision for an application's keys (none for a new application).

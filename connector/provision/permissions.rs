@@ -3,15 +3,14 @@
 //! against the resource's service principal; and merging them into an application's
 //! `requiredResourceAccess` without dropping what an administrator added.
 //!
-//! The `additional_permissions` setting lists one permission per line: `<resource>: <permission>
-//! (<delegated|application>)`, where the resource is `Microsoft Graph`, `Office 365 Exchange Online`, another
-//! resource's display name, or its application id; e.g. `Microsoft Graph: Mail.Read (delegated)`. Blank
-//! lines and lines starting with `#` are ignored.
+//! The additional permissions come from the `additional_permissions` setting (its form:
+//! `crate::settings::parse_additional`).
 
 use serde_json::{Value, json};
 
 use crate::describe::{EXCHANGE_ONLINE, MICROSOFT_GRAPH, PERMISSIONS, PermissionType};
 use crate::error::{Error, ErrorKind};
+use crate::settings::{AdditionalPermission, PermissionKind};
 
 /// One permission, resolved to its ids.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,81 +60,35 @@ pub fn required() -> Vec<PermissionRef> {
         .collect()
 }
 
-/// One line of `additional_permissions`, before resolution.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AdditionalRequest {
-    /// The resource as written: a name or an application id.
-    pub resource: String,
-    /// The permission's value.
-    pub value: String,
-    /// Delegated or application.
-    pub kind: PermissionType,
-}
-
-impl AdditionalRequest {
-    /// The resource's application id when the resource is named by one or is a well-known name.
-    pub fn known_app_id(&self) -> Option<String> {
-        if let Some(guid) = crate::settings::parse_guid(&self.resource) {
-            return Some(guid);
-        }
-        [MICROSOFT_GRAPH, EXCHANGE_ONLINE]
-            .iter()
-            .find(|r| r.name.eq_ignore_ascii_case(&self.resource))
-            .map(|r| r.app_id.to_owned())
+/// The application id of an additional permission's resource, when it is named by one or by a name the
+/// connector knows (`Microsoft Graph`, `Office 365 Exchange Online`).
+pub fn known_app_id(request: &AdditionalPermission) -> Option<String> {
+    if let Some(guid) = crate::settings::parse_guid(&request.resource) {
+        return Some(guid);
     }
-}
-
-/// Parses `additional_permissions`; the error names the line and says what is wrong.
-pub fn parse_additional(text: &str) -> Result<Vec<AdditionalRequest>, String> {
-    let mut requests = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let number = index + 1;
-        let wrong = || {
-            format!(
-                "Line {number} should read \"<resource>: <permission> (delegated)\" or \"… (application)\", e.g. \
-                 \"Microsoft Graph: Mail.Read (delegated)\"."
-            )
-        };
-        let (resource, rest) = line.split_once(':').ok_or_else(wrong)?;
-        let rest = rest.trim();
-        let (value, kind) = rest
-            .strip_suffix(')')
-            .and_then(|r| r.rsplit_once('('))
-            .ok_or_else(wrong)?;
-        let kind = match kind.trim().to_ascii_lowercase().as_str() {
-            "delegated" => PermissionType::Delegated,
-            "application" => PermissionType::Application,
-            _ => return Err(wrong()),
-        };
-        let (resource, value) = (resource.trim(), value.trim());
-        if resource.is_empty()
-            || value.is_empty()
-            || value.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(wrong());
-        }
-        let request = AdditionalRequest {
-            resource: resource.to_owned(),
-            value: value.to_owned(),
-            kind,
-        };
-        if !requests.contains(&request) {
-            requests.push(request);
-        }
-    }
-    Ok(requests)
+    [MICROSOFT_GRAPH, EXCHANGE_ONLINE]
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(&request.resource))
+        .map(|r| r.app_id.to_owned())
 }
 
 /// Resolves a request against its resource's service principal (`appRoles`, `oauth2PermissionScopes`). An
 /// unknown value is refused naming the closest real one.
-pub fn resolve(request: &AdditionalRequest, resource_sp: &Value) -> Result<PermissionRef, Error> {
-    let (list, kind_name) = match request.kind {
-        PermissionType::Delegated => ("oauth2PermissionScopes", "delegated permission"),
-        PermissionType::Application => ("appRoles", "application permission"),
+pub fn resolve(
+    request: &AdditionalPermission,
+    resource_sp: &Value,
+) -> Result<PermissionRef, Error> {
+    let (list, kind_name, kind) = match request.kind {
+        PermissionKind::Delegated => (
+            "oauth2PermissionScopes",
+            "delegated permission",
+            PermissionType::Delegated,
+        ),
+        PermissionKind::Application => (
+            "appRoles",
+            "application permission",
+            PermissionType::Application,
+        ),
     };
     let resource_name = resource_sp["displayName"]
         .as_str()
@@ -154,7 +107,7 @@ pub fn resolve(request: &AdditionalRequest, resource_sp: &Value) -> Result<Permi
             resource_name,
             id: entry["id"].as_str().unwrap_or_default().to_owned(),
             value: entry["value"].as_str().unwrap_or_default().to_owned(),
-            kind: request.kind,
+            kind,
         }),
         None => {
             let closest = entries
@@ -224,41 +177,34 @@ pub fn merge_required_resource_access(
 
 #[cfg(test)]
 mod tests {
-    use super::{
-        AdditionalRequest, merge_required_resource_access, parse_additional, required, resolve,
-    };
-    use crate::describe::PermissionType;
+    use super::{known_app_id, merge_required_resource_access, required, resolve};
+    use crate::settings::{AdditionalPermission, PermissionKind};
     use serde_json::json;
 
     #[test]
-    fn lines_name_a_resource_a_permission_and_its_kind() {
-        let parsed = parse_additional(
-            "# extra\nMicrosoft Graph: Mail.Read (delegated)\n\n00000003-0000-0000-c000-000000000000: User.Read.All (Application)\n",
-        )
-        .unwrap();
+    fn well_known_resources_and_application_ids_need_no_lookup() {
+        let graph = AdditionalPermission {
+            resource: "microsoft graph".to_owned(),
+            value: "Mail.Read".to_owned(),
+            kind: PermissionKind::Delegated,
+        };
         assert_eq!(
-            parsed,
-            [
-                AdditionalRequest {
-                    resource: "Microsoft Graph".to_owned(),
-                    value: "Mail.Read".to_owned(),
-                    kind: PermissionType::Delegated
-                },
-                AdditionalRequest {
-                    resource: "00000003-0000-0000-c000-000000000000".to_owned(),
-                    value: "User.Read.All".to_owned(),
-                    kind: PermissionType::Application
-                },
-            ]
-        );
-        assert_eq!(
-            parsed[0].known_app_id().as_deref(),
+            known_app_id(&graph).as_deref(),
             Some("00000003-0000-0000-c000-000000000000")
         );
-        let error = parse_additional("Microsoft Graph Mail.Read").unwrap_err();
-        assert!(error.starts_with("Line 1 "), "{error}");
-        assert!(parse_additional("Graph: Mail.Read (both)").is_err());
-        assert!(parse_additional("Graph: Mail Read (delegated)").is_err());
+        let by_id = AdditionalPermission {
+            resource: "6A1B0C3E-1111-2222-3333-444455556666".to_owned(),
+            ..graph.clone()
+        };
+        assert_eq!(
+            known_app_id(&by_id).as_deref(),
+            Some("6a1b0c3e-1111-2222-3333-444455556666")
+        );
+        let other = AdditionalPermission {
+            resource: "Contoso API".to_owned(),
+            ..graph
+        };
+        assert_eq!(known_app_id(&other), None);
     }
 
     #[test]
@@ -266,10 +212,10 @@ mod tests {
         let sp = json!({"appId": "r", "displayName": "Microsoft Graph",
             "appRoles": [{"id": "1", "value": "User.Read.All", "isEnabled": true},
                          {"id": "2", "value": "Group.Read.All", "isEnabled": true}]});
-        let request = AdditionalRequest {
+        let request = AdditionalPermission {
             resource: "Microsoft Graph".to_owned(),
             value: "user.read.al".to_owned(),
-            kind: PermissionType::Application,
+            kind: PermissionKind::Application,
         };
         let error = resolve(&request, &sp).unwrap_err();
         assert!(
@@ -278,7 +224,7 @@ mod tests {
             error.message()
         );
         let found = resolve(
-            &AdditionalRequest {
+            &AdditionalPermission {
                 value: "group.read.all".to_owned(),
                 ..request
             },
