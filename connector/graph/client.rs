@@ -212,7 +212,7 @@ impl<'a> Graph<'a> {
     }
 
     /// Sends requests in `$batch`es of at most 20 and returns their answers in the order given. Items Graph
-    /// throttled (429) or could not serve (503, 504) are sent again after their `Retry-After` (with the
+    /// throttled (429) or could not serve (500, 502, 503, 504) are sent again after their `Retry-After` (with the
     /// items that failed only because they depended on them), under the session's retry bound.
     pub async fn batch(
         &self,
@@ -280,7 +280,7 @@ impl<'a> Graph<'a> {
                 return Ok(());
             }
             let message = format!(
-                "Microsoft Graph throttled {} of the requests in a batch; sending them again in {:.1} s (attempt {} of {}).",
+                "Microsoft Graph throttled or could not serve {} of the requests in a batch; sending them again in {:.1} s (attempt {} of {}).",
                 again.len(),
                 delay.as_secs_f64(),
                 round + 1,
@@ -353,7 +353,7 @@ pub(crate) fn sort_batch_round(
             .iter()
             .filter_map(|(k, v)| v.as_str().map(|v| (k.to_ascii_lowercase(), v.to_owned())))
             .collect();
-        let throttled = matches!(item.status, 429 | 503 | 504);
+        let throttled = matches!(item.status, 429 | 500 | 502 | 503 | 504);
         let blocked = item.status == 424
             && requests[index]
                 .depends_on
@@ -467,9 +467,55 @@ pub(crate) fn answer_of(response: &Response) -> Result<GraphAnswer, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{GraphRequest, batch_body};
-    use reqwest::Method;
+    use super::{GraphRequest, batch_body, sort_batch_round};
+    use crate::http::{RequestIds, Response, Service};
+    use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+    use reqwest::{Method, StatusCode};
     use serde_json::json;
+
+    fn batch_answer(body: serde_json::Value) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Response {
+            service: Service::Graph,
+            action: "assign the directory roles".to_owned(),
+            status: StatusCode::OK,
+            headers,
+            body: body.to_string().into_bytes(),
+            ids: RequestIds::default(),
+        }
+    }
+
+    #[test]
+    fn items_graph_could_not_serve_are_sent_again_until_the_last_round() {
+        let requests: Vec<GraphRequest> = (0..3)
+            .map(|i| GraphRequest::get(format!("/r{i}"), "assign a role"))
+            .collect();
+        let answer = batch_answer(json!({"responses": [
+            {"id": "1", "status": 201, "body": {"id": "a"}},
+            {"id": "2", "status": 500, "body": {"error": {"code": "UnknownError", "message": ""}}},
+            {"id": "3", "status": 429, "headers": {"Retry-After": "2"}, "body": null}
+        ]}));
+        let first = sort_batch_round(&requests, &[0, 1, 2], &answer, 1, 3).unwrap();
+        assert_eq!(first.answered.len(), 1);
+        assert_eq!(first.again, [1, 2]);
+        assert_eq!(first.retry_after, Some(std::time::Duration::from_secs(2)));
+        let last = sort_batch_round(&requests, &[0, 1, 2], &answer, 3, 3).unwrap();
+        assert!(
+            last.again.is_empty(),
+            "the last round keeps what Graph said"
+        );
+        assert_eq!(last.answered[1].1.status, 500);
+        let short = batch_answer(json!({"responses": [{"id": "1", "status": 200}]}));
+        let error = sort_batch_round(&requests, &[0, 1], &short, 1, 3)
+            .err()
+            .unwrap();
+        assert!(
+            error.message().contains("no response for request 2"),
+            "{}",
+            error.message()
+        );
+    }
 
     #[test]
     fn batch_items_carry_bodies_headers_and_live_dependencies() {
