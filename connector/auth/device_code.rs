@@ -162,3 +162,56 @@ fn expired(waited: Duration) -> Error {
     )
     .with_hint("Run Log in to Azure again and enter the new code before it expires.")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_CODE_LIFETIME, MAX_POLL_INTERVAL, device_authorization};
+    use crate::auth::entra_error::SignInContext;
+    use crate::http::{RequestIds, Response, Service};
+    use reqwest::StatusCode;
+    use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+
+    fn answer(status: StatusCode, body: &str) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Response {
+            service: Service::Entra,
+            action: "start the device code sign-in".to_owned(),
+            status,
+            headers,
+            body: body.as_bytes().to_vec(),
+            ids: RequestIds::default(),
+        }
+    }
+
+    const CONTEXT: SignInContext<'static> = SignInContext {
+        cloud: "global",
+        tenant: "organizations",
+        client_id: "14d82eec-204b-4c2f-b7e8-296a70dab67e",
+    };
+
+    #[test]
+    fn lifetimes_and_intervals_are_bounded_so_no_deadline_overflows() {
+        let huge = answer(
+            StatusCode::OK,
+            r#"{"device_code":"d","user_code":"U","verification_uri":"https://microsoft.com/devicelogin",
+                "expires_in":18446744073709551615,"interval":18446744073709551615}"#,
+        );
+        let authorization = device_authorization(&huge, &CONTEXT).unwrap();
+        assert_eq!(authorization.expires_in, MAX_CODE_LIFETIME.as_secs());
+        assert_eq!(authorization.interval, Some(MAX_POLL_INTERVAL.as_secs()));
+        let refused = answer(
+            StatusCode::BAD_REQUEST,
+            r#"{"error":"invalid_client","error_description":"AADSTS700016: not found","error_codes":[700016]}"#,
+        );
+        let error = device_authorization(&refused, &CONTEXT).err().unwrap();
+        assert!(
+            error.message().contains("was not found in this tenant"),
+            "{}",
+            error.message()
+        );
+        let html = answer(StatusCode::OK, "<html></html>");
+        let error = device_authorization(&html, &CONTEXT).err().unwrap();
+        assert_eq!(error.service().map(|s| s.name), Some("entra"));
+    }
+}
