@@ -236,13 +236,65 @@ const PROVISIONED: Footprint = Footprint {
     delegated_grants: 0,
 };
 
+/// The steps of one flow against `tenant`: sign-in, provision, a check of the directory, remove. Returns
+/// whether every step finished and the directory held what it should.
+fn steps(
+    tenant: &Tenant,
+    session: &Session,
+    settings: &str,
+    name: &str,
+    report: &mut FlowReport,
+    seen: &mut Seen,
+) -> bool {
+    let before = tenant.object_counts();
+    if step(session, "authenticate", settings, report, seen).is_none() {
+        return false;
+    }
+    let Some(document) = step(session, "provision", settings, report, seen) else {
+        return false;
+    };
+    let mut right = true;
+    let footprint = tenant::footprint(tenant, name);
+    if footprint != PROVISIONED {
+        report.left_behind += footprint.applications.saturating_sub(1)
+            + footprint.service_principals.saturating_sub(1)
+            + footprint.role_assignments.saturating_sub(3);
+        report
+            .broken
+            .push(format!("after provision: {footprint:?}"));
+        right = false;
+    }
+    let extra = tenant.object_counts().applications - before.applications - 1;
+    if extra != 0 {
+        report.left_behind += extra;
+        report
+            .broken
+            .push(format!("{extra} applications beyond the flow's own"));
+        right = false;
+    }
+    let input = with_member(
+        settings,
+        "confirm_application_id",
+        document["data"]["application"]["app_id"].clone(),
+    );
+    if step(session, "remove", &input, report, seen).is_none() {
+        return false;
+    }
+    let left = tenant::footprint(tenant, name);
+    if left != Footprint::default() {
+        report.left_behind += left.applications + left.service_principals + left.role_assignments;
+        report.broken.push(format!("after remove: {left:?}"));
+        right = false;
+    }
+    right
+}
+
 /// One seeded flow.
 fn flow(seed: u64) -> FlowReport {
     let (knobs, _) = knobs(seed);
     let tenant = tenant::start_with(knobs, SeedOptions::default());
-    let before = tenant.object_counts();
     let name = format!("Soak Sync {seed}");
-    let credential_type = if seed % 4 == 0 {
+    let credential_type = if seed.is_multiple_of(4) {
         "certificate_and_secret"
     } else {
         "certificate"
@@ -254,45 +306,7 @@ fn flow(seed: u64) -> FlowReport {
     let session = Session::new(Some(&options()));
     let mut report = FlowReport::default();
     let mut seen = Seen::default();
-    let mut converged = false;
-    if step(&session, "authenticate", &settings, &mut report, &mut seen).is_some() {
-        if let Some(document) = step(&session, "provision", &settings, &mut report, &mut seen) {
-            converged = true;
-            let footprint = tenant::footprint(&tenant, &name);
-            if footprint != PROVISIONED {
-                report.left_behind += footprint.applications.saturating_sub(1)
-                    + footprint.service_principals.saturating_sub(1)
-                    + footprint.role_assignments.saturating_sub(3);
-                report
-                    .broken
-                    .push(format!("after provision: {footprint:?}"));
-                converged = false;
-            }
-            let after = tenant.object_counts();
-            let extra = after.applications - before.applications - 1;
-            if extra != 0 {
-                report.left_behind += extra;
-                report
-                    .broken
-                    .push(format!("{extra} applications beyond the flow's own"));
-            }
-            let input = with_member(
-                &settings,
-                "confirm_application_id",
-                document["data"]["application"]["app_id"].clone(),
-            );
-            if step(&session, "remove", &input, &mut report, &mut seen).is_some() {
-                let left = tenant::footprint(&tenant, &name);
-                if left != Footprint::default() {
-                    report.left_behind +=
-                        left.applications + left.service_principals + left.role_assignments;
-                    report.broken.push(format!("after remove: {left:?}"));
-                }
-            } else {
-                converged = false;
-            }
-        }
-    }
+    let converged = steps(&tenant, &session, &settings, &name, &mut report, &mut seen);
     report.converged = converged;
     report.faults = tenant
         .request_log()
