@@ -178,20 +178,6 @@ fn cancelled(
     true
 }
 
-fn with_member(settings: &str, name: &str, value: Value) -> String {
-    let mut input: Value = serde_json::from_str(settings).unwrap();
-    input[name] = value;
-    input.to_string()
-}
-
-const PROVISIONED: Footprint = Footprint {
-    applications: 1,
-    service_principals: 1,
-    role_assignments: 3,
-    app_role_assignments: 0,
-    delegated_grants: 0,
-};
-
 #[test]
 fn cancel_reaches_sign_in_in_every_phase() {
     let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
@@ -264,7 +250,7 @@ fn cancel_reaches_provision_in_every_phase_and_a_rerun_finishes() {
     let mut phases = 0;
     for (i, when) in cases.into_iter().enumerate() {
         let name = format!("Cancelled Sync {i}");
-        let settings = with_member(&base, "application_name", json!(name));
+        let settings = tenant::with_member(&base, "application_name", json!(name));
         match when {
             When::InWait => tenant.knobs().update(|k| {
                 k.faults = vec![
@@ -300,7 +286,11 @@ fn cancel_reaches_provision_in_every_phase_and_a_rerun_finishes() {
                 matches!(when, When::AfterAnswer(_)),
                 "{when:?} never struck"
             );
-            assert_eq!(tenant::footprint(&tenant, &name), PROVISIONED, "{when:?}");
+            assert_eq!(
+                tenant::footprint(&tenant, &name),
+                tenant::PROVISIONED,
+                "{when:?}"
+            );
             continue;
         }
         phases += 1;
@@ -311,7 +301,11 @@ fn cancel_reaches_provision_in_every_phase_and_a_rerun_finishes() {
             "{when:?}, re-run: {}",
             document["error"]
         );
-        assert_eq!(tenant::footprint(&tenant, &name), PROVISIONED, "{when:?}");
+        assert_eq!(
+            tenant::footprint(&tenant, &name),
+            tenant::PROVISIONED,
+            "{when:?}"
+        );
     }
     assert!(
         phases >= 5,
@@ -334,7 +328,7 @@ fn cancel_reaches_remove_in_every_phase_and_a_rerun_finishes() {
     for when in cases {
         let (status, document) = session.call("provision", &settings);
         assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
-        let input = with_member(
+        let input = tenant::with_member(
             &settings,
             "confirm_application_id",
             document["data"]["application"]["app_id"].clone(),

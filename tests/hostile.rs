@@ -115,6 +115,51 @@ fn writes_after_the_fault(tenant: &Tenant) -> Vec<String> {
         .collect()
 }
 
+/// Runs `operation` once with `fault` on the next Graph request `method path` (the request log cleared
+/// first), and times it.
+fn once_faulted(
+    tenant: &Tenant,
+    session: &Session,
+    fault: Fault,
+    (method, path): (&str, &str),
+    operation: &str,
+    input: &str,
+) -> ((ConnectorStatus, Value), Duration) {
+    tenant.request_log().clear();
+    tenant.knobs().update(|k| {
+        k.faults = vec![
+            FaultRule::next(1, fault)
+                .service(Service::Graph)
+                .on(method, path),
+        ];
+    });
+    timed(session, operation, input)
+}
+
+/// After a faulted call: nothing was written after the faulted answer, and once the service behaves the
+/// same call succeeds.
+fn finished_by_a_rerun(
+    tenant: &Tenant,
+    session: &Session,
+    what: &str,
+    operation: &str,
+    input: &str,
+) {
+    assert_eq!(
+        writes_after_the_fault(tenant),
+        Vec::<String>::new(),
+        "{what}: written after the unreadable answer"
+    );
+    tenant.knobs().update(|k| k.faults.clear());
+    let (status, document) = session.call(operation, input);
+    assert_eq!(
+        status,
+        ConnectorStatus::Ok,
+        "{what}, re-run: {}",
+        document["error"]
+    );
+}
+
 fn signed_in_session(settings: &str) -> Session {
     let session = Session::new(Some(&options()));
     let (status, document) = session.call("authenticate", settings);
@@ -125,12 +170,6 @@ fn signed_in_session(settings: &str) -> Session {
         document["error"]
     );
     session
-}
-
-fn with_member(settings: &str, name: &str, value: Value) -> String {
-    let mut input: Value = serde_json::from_str(settings).unwrap();
-    input[name] = value;
-    input.to_string()
 }
 
 #[test]
@@ -193,40 +232,24 @@ fn provision_writes_nothing_after_an_unreadable_answer_and_a_rerun_finishes() {
     for (name, fault) in hostile() {
         for (method, path, phase) in phases {
             run += 1;
-            let settings = with_member(&base, "application_name", json!(format!("Hostile {run}")));
-            tenant.request_log().clear();
-            tenant.knobs().update(|k| {
-                k.faults = vec![
-                    FaultRule::next(1, fault)
-                        .service(Service::Graph)
-                        .on(method, path),
-                ];
-            });
-            let (result, elapsed) = timed(&session, "provision", &settings);
+            let settings =
+                tenant::with_member(&base, "application_name", json!(format!("Hostile {run}")));
+            let (result, elapsed) = once_faulted(
+                &tenant,
+                &session,
+                fault,
+                (method, path),
+                "provision",
+                &settings,
+            );
             let what = format!("provision with {name} in {phase}");
             assert_clear_failure(&what, &result, elapsed, "graph", "provision");
+            finished_by_a_rerun(&tenant, &session, &what, "provision", &settings);
             assert_eq!(
-                writes_after_the_fault(&tenant),
-                Vec::<String>::new(),
-                "{what}: written after the unreadable answer"
+                tenant::footprint(&tenant, &format!("Hostile {run}")),
+                tenant::PROVISIONED,
+                "{what}"
             );
-            tenant.knobs().update(|k| k.faults.clear());
-            let (status, document) = session.call("provision", &settings);
-            assert_eq!(
-                status,
-                ConnectorStatus::Ok,
-                "{what}, re-run: {}",
-                document["error"]
-            );
-            let named = format!("Hostile {run}");
-            let directory = tenant.directory();
-            let directory = directory.read();
-            let apps = directory
-                .applications
-                .iter()
-                .filter(|a| a.json["displayName"] == named.as_str())
-                .count();
-            assert_eq!(apps, 1, "{what}: {apps} applications after the re-run");
         }
     }
 }
@@ -245,16 +268,9 @@ fn remove_reports_an_unreadable_answer_and_a_rerun_finishes() {
             let (status, document) = session.call("provision", &settings);
             assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
             let app_id = document["data"]["application"]["app_id"].clone();
-            let input = with_member(&settings, "confirm_application_id", app_id);
-            tenant.request_log().clear();
-            tenant.knobs().update(|k| {
-                k.faults = vec![
-                    FaultRule::next(1, fault)
-                        .service(Service::Graph)
-                        .on(method, path),
-                ];
-            });
-            let (result, elapsed) = timed(&session, "remove", &input);
+            let input = tenant::with_member(&settings, "confirm_application_id", app_id);
+            let (result, elapsed) =
+                once_faulted(&tenant, &session, fault, (method, path), "remove", &input);
             let what = format!("remove with {name} in {phase}");
             if method == "DELETE"
                 && matches!(fault, Fault::WrongContentType | Fault::TruncatedJson)
@@ -265,19 +281,7 @@ fn remove_reports_an_unreadable_answer_and_a_rerun_finishes() {
                 continue;
             }
             assert_clear_failure(&what, &result, elapsed, "graph", "remove");
-            assert_eq!(
-                writes_after_the_fault(&tenant),
-                Vec::<String>::new(),
-                "{what}: written after the unreadable answer"
-            );
-            tenant.knobs().update(|k| k.faults.clear());
-            let (status, document) = session.call("remove", &input);
-            assert_eq!(
-                status,
-                ConnectorStatus::Ok,
-                "{what}, re-run: {}",
-                document["error"]
-            );
+            finished_by_a_rerun(&tenant, &session, &what, "remove", &input);
             assert_eq!(tenant.object_counts().applications, 0, "{what}");
         }
     }

@@ -17,30 +17,18 @@ use std::process::Command;
 use connector_abi::ConnectorApi;
 
 use crate::artifacts::{host_sim, plugin, root};
-use crate::native::{compile_c, fixtures, loud, on_path, run, scratch, text};
+use crate::native::{build_c_host, compile_c, fixtures, loud, on_path, run, scratch, text};
 
 #[test]
 fn the_c_host_passes_under_address_sanitizer() {
     let plugin = plugin();
     let dir = scratch("c-host");
     let host = dir.join("host");
-    let include = root().join("include");
-    compile_c(&[
-        OsStr::new("-std=c11"),
-        OsStr::new("-Wall"),
-        OsStr::new("-Wextra"),
-        OsStr::new("-Wpedantic"),
-        OsStr::new("-Werror"),
-        OsStr::new("-fsanitize=address,undefined"),
-        OsStr::new("-fno-omit-frame-pointer"),
-        OsStr::new("-g"),
-        OsStr::new("-I"),
-        include.as_os_str(),
-        root().join("tests/c/host.c").as_os_str(),
-        OsStr::new("-o"),
-        host.as_os_str(),
-        OsStr::new("-ldl"),
-    ]);
+    build_c_host(
+        "host",
+        &host,
+        &["-fsanitize=address,undefined", "-fno-omit-frame-pointer"],
+    );
 
     // Prove AddressSanitizer is in the executable, not only asked for.
     let symbols = run(Command::new("nm").arg(&host));

@@ -15,28 +15,13 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::artifacts::{plugin, root};
-use crate::native::{compile_c, fixtures, loud, on_path, run, scratch, text};
+use crate::artifacts::plugin;
+use crate::native::{build_c_host, fixtures, loud, on_path, run, scratch, text};
 
 /// Builds `tests/c/memcheck.c` (no sanitizer: valgrind does the checking) into `dir`.
 fn memcheck_host(dir: &Path) -> PathBuf {
     let host = dir.join("memcheck");
-    let include = root().join("include");
-    compile_c(&[
-        OsStr::new("-std=c11"),
-        OsStr::new("-Wall"),
-        OsStr::new("-Wextra"),
-        OsStr::new("-Wpedantic"),
-        OsStr::new("-Werror"),
-        OsStr::new("-g"),
-        OsStr::new("-O1"),
-        OsStr::new("-I"),
-        include.as_os_str(),
-        root().join("tests/c/memcheck.c").as_os_str(),
-        OsStr::new("-o"),
-        host.as_os_str(),
-        OsStr::new("-ldl"),
-    ]);
+    build_c_host("memcheck", &host, &["-O1"]);
     host
 }
 

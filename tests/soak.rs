@@ -222,20 +222,6 @@ fn secrets(tenant: &Tenant, seen: &Seen) -> Vec<String> {
     secrets
 }
 
-fn with_member(settings: &str, name: &str, value: Value) -> String {
-    let mut input: Value = serde_json::from_str(settings).unwrap();
-    input[name] = value;
-    input.to_string()
-}
-
-const PROVISIONED: Footprint = Footprint {
-    applications: 1,
-    service_principals: 1,
-    role_assignments: 3,
-    app_role_assignments: 0,
-    delegated_grants: 0,
-};
-
 /// The steps of one flow against `tenant`: sign-in, provision, a check of the directory, remove. Returns
 /// whether every step finished and the directory held what it should.
 fn steps(
@@ -255,7 +241,7 @@ fn steps(
     };
     let mut right = true;
     let footprint = tenant::footprint(tenant, name);
-    if footprint != PROVISIONED {
+    if footprint != tenant::PROVISIONED {
         report.left_behind += footprint.applications.saturating_sub(1)
             + footprint.service_principals.saturating_sub(1)
             + footprint.role_assignments.saturating_sub(3);
@@ -272,7 +258,7 @@ fn steps(
             .push(format!("{extra} applications beyond the flow's own"));
         right = false;
     }
-    let input = with_member(
+    let input = tenant::with_member(
         settings,
         "confirm_application_id",
         document["data"]["application"]["app_id"].clone(),

@@ -64,3 +64,31 @@ pub fn compile_c(args: &[&OsStr]) {
 pub fn loud(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
+
+/// Builds the C host `tests/c/<source>.c` against the committed header into `output`, strictly
+/// (`-std=c11 -Wall -Wextra -Wpedantic -Werror`, debug info), with `flags` added (sanitizers, optimisation).
+pub fn build_c_host(source: &str, output: &std::path::Path, flags: &[&str]) {
+    let include = root().join("include");
+    let source = root().join(format!("tests/c/{source}.c"));
+    let mut args: Vec<&OsStr> = [
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Wpedantic",
+        "-Werror",
+        "-g",
+    ]
+    .iter()
+    .chain(flags)
+    .map(OsStr::new)
+    .collect();
+    args.extend([
+        OsStr::new("-I"),
+        include.as_os_str(),
+        source.as_os_str(),
+        OsStr::new("-o"),
+        output.as_os_str(),
+        OsStr::new("-ldl"),
+    ]);
+    compile_c(&args);
+}

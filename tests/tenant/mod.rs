@@ -153,6 +153,24 @@ pub struct Footprint {
     pub delegated_grants: usize,
 }
 
+/// What a provisioned application has in the directory (before consent): itself, its service principal
+/// and its three directory roles.
+pub const PROVISIONED: Footprint = Footprint {
+    applications: 1,
+    service_principals: 1,
+    role_assignments: 3,
+    app_role_assignments: 0,
+    delegated_grants: 0,
+};
+
+/// The JSON document `document` with the member `name` set to `value` (an operation's input beside the
+/// settings, such as `confirm_application_id`).
+pub fn with_member(document: &str, name: &str, value: Value) -> String {
+    let mut input: Value = serde_json::from_str(document).unwrap();
+    input[name] = value;
+    input.to_string()
+}
+
 /// A member of a directory object (`null` when absent).
 fn member<'a>(object: &'a tenant_sim::directory::DirectoryObject, name: &str) -> &'a Value {
     object.json.get(name).unwrap_or(&Value::Null)
