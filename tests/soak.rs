@@ -407,3 +407,72 @@ fn seeded_flows_converge_or_report_clearly_with_no_duplicate_leftover_or_leaked_
     );
     assert_eq!(converged + reported, reports.len());
 }
+
+/// What the soak found (seed 741 of the first 1,000): the service principal's upsert landed but its answer
+/// was lost, and while the new service principal had not replicated the retried upsert answered 409. The
+/// connector waits for the one that exists instead of failing (or creating a second).
+#[test]
+fn a_lost_answer_to_the_service_principal_upsert_under_lag_converges_to_one() {
+    let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
+    let settings = tenant::settings(&tenant, json!({}));
+    let session = tenant::signed_in(&tenant, &settings);
+    let (status, document) = session.call("provision", &settings);
+    assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
+    // The application stays, long replicated; its service principal (and roles) are gone.
+    let app_id = document["data"]["application"]["app_id"].clone();
+    {
+        let directory = tenant.directory();
+        let mut directory = directory.write();
+        for app in &mut directory.applications {
+            app.created_at = app.created_at - Duration::from_secs(3600);
+        }
+        let sp_ids: Vec<Value> = directory
+            .service_principals
+            .iter()
+            .filter(|sp| sp.json.get("appId") == Some(&app_id))
+            .filter_map(|sp| sp.json.get("id").cloned())
+            .collect();
+        directory
+            .service_principals
+            .retain(|sp| sp.json.get("appId") != Some(&app_id));
+        directory.role_assignments.retain(|r| {
+            !r.json
+                .get("principalId")
+                .is_some_and(|p| sp_ids.contains(p))
+        });
+    }
+    tenant.knobs().update(|k| {
+        k.replication_lag = Duration::from_millis(1_500);
+        k.faults = vec![
+            FaultRule::next(1, Fault::DropAfterHandling)
+                .service(Service::Graph)
+                .on("PATCH", "/v1.0/servicePrincipals("),
+        ];
+    });
+    tenant.request_log().clear();
+    let stored = document["data"]["settings"]["application_id"].clone();
+    let input = tenant::with_member(&settings, "application_id", stored);
+    let (status, document) = session.call("provision", &input);
+    assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
+    let upserts: Vec<u16> = tenant
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|e| e.method == "PATCH" && e.path.starts_with("/v1.0/servicePrincipals("))
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(
+        upserts.first(),
+        Some(&0),
+        "the first upsert's answer was lost: {upserts:?}"
+    );
+    assert!(
+        upserts.contains(&409),
+        "the retried upsert met the hidden one: {upserts:?}"
+    );
+    assert_eq!(
+        tenant::footprint(&tenant, "Contoso Sync"),
+        tenant::PROVISIONED
+    );
+    assert_eq!(tenant::duplicates(&tenant), Vec::<String>::new());
+}
