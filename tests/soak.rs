@@ -424,7 +424,7 @@ fn a_lost_answer_to_the_service_principal_upsert_under_lag_converges_to_one() {
         let directory = tenant.directory();
         let mut directory = directory.write();
         for app in &mut directory.applications {
-            app.created_at = app.created_at - Duration::from_secs(3600);
+            app.created_at -= Duration::from_secs(3600);
         }
         let sp_ids: Vec<Value> = directory
             .service_principals
