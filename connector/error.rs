@@ -178,7 +178,7 @@ impl Error {
     }
 
     /// Adds what the Microsoft service answered. The service's own codes and ids are cut to
-    /// [`SERVICE_ID_LIMIT`] characters: a hostile or broken answer cannot make an error document large.
+    /// 100 characters: a hostile or broken answer cannot make an error document large.
     pub fn with_service(mut self, mut service: ServiceAnswer) -> Self {
         for text in [
             &mut service.error_code,
