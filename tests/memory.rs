@@ -106,9 +106,9 @@ fn valgrind_finds_no_leak_and_no_invalid_access_over_many_cycles() {
             plugin.as_os_str(),
             OsStr::new("cycles"),
             fixtures().as_os_str(),
-            OsStr::new("100"),
+            OsStr::new("50"),
         ],
-        "100 rounds of session_new, describe, configure (4 kinds), provision, cancel and session_free",
+        "50 rounds of session_new, describe, configure (4 kinds), provision, cancel and session_free",
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
