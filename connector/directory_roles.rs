@@ -78,6 +78,12 @@ pub const MAY_CREATE_APPLICATION: [DirectoryRole; 4] = [
 pub const MAY_ASSIGN_ROLES: [DirectoryRole; 2] =
     [GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR];
 
+/// The roles that may grant a Microsoft Graph *application* permission (an app role of Microsoft Graph),
+/// which an additional permission may be
+/// (<https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent>).
+pub const MAY_GRANT_GRAPH_APP_ROLES: [DirectoryRole; 2] =
+    [GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR];
+
 /// The roles that may grant both of the connector's consents: an Exchange Online app role and a delegated
 /// Microsoft Graph grant (<https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent>;
 /// a Microsoft Graph *app role* would need Privileged Role Administrator or Global Administrator).

@@ -79,6 +79,14 @@ pub enum SignInPrompt {
         /// What to do.
         message: String,
     },
+    /// Open `url`, Entra ID's admin consent page, in the system browser: an administrator reviews the
+    /// application's permissions there and accepts.
+    AdminConsent {
+        /// The admin consent URL.
+        url: String,
+        /// What to do.
+        message: String,
+    },
 }
 
 /// The type-specific part of an event.

@@ -7,21 +7,25 @@
 //! described in `docs/abi.md`.
 //!
 //! Calls flow one way: [`ffi`] → [`session`] (one call at a time, cancellation, events) → the operation's
-//! code ([`describe`], [`input`] and [`settings`] for `configure`) → [`cloud`], [`certificate`]. Below the
-//! session, code sees a running call as a [`call::Call`]: it reports progress through it ([`event`]) and
-//! returns an [`result::Outcome`] or an [`error::Error`]. [`operation`] names the operations and wizard
-//! steps everything else refers to. `fuzzing` (built only by `cargo fuzz`, with `--cfg fuzzing`) hands the
-//! fuzz targets in `fuzz/` the readers of service answers.
+//! code ([`describe`], [`input`] and [`settings`] for `configure`; [`sign_in`], [`provision`], [`consent`]
+//! and [`checks`] for the network operations) → [`graph`], [`exchange`], [`auth`], [`http`], [`cloud`],
+//! [`certificate`]. Below the session, code sees a running call as a [`call::Call`]: it reports progress
+//! through it ([`event`]) and returns an [`result::Outcome`] or an [`error::Error`]. [`operation`] names
+//! the operations and wizard steps everything else refers to. `fuzzing` (built only by `cargo fuzz`, with
+//! `--cfg fuzzing`) hands the fuzz targets in `fuzz/` the readers of service answers.
 #![deny(missing_docs)]
 
 pub mod auth;
 pub mod call;
 pub mod certificate;
+pub mod checks;
 pub mod cloud;
+pub mod consent;
 pub mod describe;
 pub mod directory_roles;
 pub mod error;
 pub mod event;
+pub mod exchange;
 pub mod ffi;
 #[cfg(fuzzing)]
 pub mod fuzzing;

@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, EventSink, Events, LogLevel, Phase};
 use crate::http::{NetworkOptions, SignInOptions};
 use crate::input::{read_input, read_settings};
-use crate::network::Network;
+use crate::network::{Network, Target};
 use crate::operation::{Operation, Step};
 use crate::provision::input::ProvisionInput;
 use crate::result::Outcome;
@@ -374,7 +374,9 @@ impl Session {
         })
     }
 
-    /// `consent`: validates its input and needs a sign-in; consent is not available in this version yet.
+    /// `consent`: grants admin consent to the application's permissions for the organization (from the
+    /// connector, or on Entra ID's page in the browser, as `admin_consent_method` says); needs a sign-in on
+    /// this session.
     pub fn consent(&self, input_json: &str) -> Outcome {
         let operation = Operation::Consent;
         self.run(operation, |call| {
@@ -382,19 +384,62 @@ impl Session {
                 Ok(settings) => settings,
                 Err(error) => return Outcome::failure(operation, error),
             };
-            if let Err(error) = self.network().signed_in_for(&settings) {
-                return Outcome::failure(operation, error.with_step(Step::Consent));
+            let mut network = self.network();
+            let (http, signed_in) = match network.prepare(&settings, &self.options.network) {
+                Ok(prepared) => prepared,
+                Err(error) => return Outcome::failure(operation, error.with_step(Step::Consent)),
+            };
+            let report = match crate::runtime::block_on(crate::consent::consent(
+                call,
+                signed_in,
+                &http,
+                &settings,
+                &self.options.sign_in,
+            )) {
+                Ok(report) => report,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let mut outcome = match report.result {
+                Ok(data) => Outcome::success(operation, data),
+                Err(error) => Outcome::failure(operation, error.or_step(Step::Consent)),
+            };
+            if let Some(data) = report.failure_data {
+                outcome = outcome.with_failure_data(data);
             }
-            not_available(operation).with_warnings(settings.warnings().to_vec())
+            outcome
+                .with_done(report.done)
+                .with_warnings(settings.warnings().to_vec())
         })
     }
 
-    /// `test`: validates its input; the connection test is not available in this version yet.
+    /// `test`: the connection test, from the settings alone: every check with its status; `TEST_FAILED`
+    /// (with the checks in `data`) when one fails. The checks that need an administrator run when one is
+    /// signed in on this session for these settings, and are skipped otherwise.
     pub fn test(&self, input_json: &str) -> Outcome {
         let operation = Operation::Test;
-        self.run(operation, |call| match read_settings(call, input_json) {
-            Ok(settings) => not_available(operation).with_warnings(settings.warnings().to_vec()),
-            Err(error) => Outcome::failure(operation, error),
+        self.run(operation, |call| {
+            let settings = match read_settings(call, input_json) {
+                Ok(settings) => settings,
+                Err(error) => return Outcome::failure(operation, error),
+            };
+            let mut network = self.network();
+            let http = match network.client(&Target::of(&settings), &self.options.network) {
+                Ok(http) => http,
+                Err(error) => return Outcome::failure(operation, error.with_step(Step::Test)),
+            };
+            let admin = network.signed_in_for(&settings);
+            let report =
+                match crate::runtime::block_on(crate::checks::run(call, &http, &settings, admin))
+                    .and_then(|report| report)
+                {
+                    Ok(report) => report,
+                    Err(error) => return Outcome::failure(operation, error.or_step(Step::Test)),
+                };
+            let outcome = match report.error() {
+                None => Outcome::success(operation, report.data()),
+                Some(error) => Outcome::failure(operation, error).with_failure_data(report.data()),
+            };
+            outcome.with_warnings(settings.warnings().to_vec())
         })
     }
 
@@ -431,19 +476,6 @@ impl Session {
                 .with_warnings(settings.warnings().to_vec())
         })
     }
-}
-
-/// The outcome of an operation this version does not have yet.
-fn not_available(operation: Operation) -> Outcome {
-    let mut error = Error::new(
-        ErrorKind::NotAvailable,
-        format!("{} is not available in this version yet.", operation.name()),
-    )
-    .with_hint("This version of the connector signs in, creates the application and removes it; consent and the connection test come in a later version.");
-    if let Some(step) = operation.step() {
-        error = error.with_step(step);
-    }
-    Outcome::failure(operation, error)
 }
 
 #[cfg(test)]
@@ -503,11 +535,24 @@ mod tests {
             Some(&ErrorKind::SignInRequired),
             "no sign-in on this session yet"
         );
+        // test needs no sign-in: settings without an application or a certificate fail their checks.
         let outcome = session.test(r#"{"settings_version":2,"application_name":"A"}"#);
-        assert_eq!(kind(&outcome), Some(&ErrorKind::NotAvailable));
+        assert_eq!(kind(&outcome), Some(&ErrorKind::TestFailed));
+        let checks = outcome.data().unwrap()["checks"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let status = |name: &str| {
+            checks
+                .iter()
+                .find(|c| c["name"] == name)
+                .map(|c| c["status"].as_str().unwrap().to_owned())
+        };
+        assert_eq!(status("certificate_present").as_deref(), Some("fail"));
+        assert_eq!(status("certificate_accepted").as_deref(), Some("fail"));
         assert_eq!(
-            outcome.error().unwrap().message(),
-            "test is not available in this version yet."
+            status("role_exchange_administrator").as_deref(),
+            Some("skipped")
         );
     }
 

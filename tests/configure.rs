@@ -406,7 +406,11 @@ fn the_schema_renders_the_console_form() {
     );
     let tenant_id = field("tenant_id");
     assert_eq!(tenant_id["type"], "guid");
-    assert_eq!(tenant_id["visible"], false);
+    // Shown always: typed with several directories and in manual configuration, filled in by provision with
+    // one directory (so that a connection test needs no sign-in).
+    assert_eq!(tenant_id["visible"], true);
+    assert_eq!(tenant_id["required"], false);
+    assert_eq!(tenant_id["set_by"], "provision");
     assert_eq!(
         tenant_id["conditions"][0],
         json!({"when": {"field": "tenant_mode", "equals": "several"}, "visible": true, "required": true})

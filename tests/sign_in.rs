@@ -154,72 +154,11 @@ fn an_unknown_tenant_is_not_found_in_this_cloud() {
     );
 }
 
-/// Plays the browser: follows the sign-in URL from the prompt to tenant-sim's authorize endpoint (which
-/// signs the knob's user in and redirects), then follows the redirect to the connector's loopback
-/// listener, optionally with another state.
-fn play_browser(tenant: &tenant_sim::Tenant, url: &str, tamper_state: bool) -> u16 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let answer = client.get(url).send().await.unwrap();
-        assert_eq!(answer.status(), 302, "the authorize endpoint redirects");
-        let mut location = url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
-        assert_eq!(
-            location.host_str(),
-            Some("localhost"),
-            "to the loopback redirect"
-        );
-        if tamper_state {
-            let pairs: Vec<(String, String)> = location
-                .query_pairs()
-                .map(|(k, v)| {
-                    let value = if k == "state" {
-                        "forged".to_owned()
-                    } else {
-                        v.into_owned()
-                    };
-                    (k.into_owned(), value)
-                })
-                .collect();
-            location.query_pairs_mut().clear().extend_pairs(pairs);
-        }
-        location.set_host(Some("127.0.0.1")).unwrap();
-        let plain = reqwest::Client::builder().build().unwrap();
-        plain.get(location).send().await.unwrap().status().as_u16()
-    })
-}
-
-/// A session whose event callback hands the browser URL to the test.
-fn browser_session(urls: mpsc::Sender<String>) -> Session {
-    let urls = std::sync::Mutex::new(urls);
-    Session::with_log(
-        Some(&tenant::fast_options()),
-        EventLog {
-            on_event: Some(Box::new(move |event| {
-                if event["type"] == "sign_in_prompt" && event["method"] == "browser" {
-                    let _ = urls
-                        .lock()
-                        .unwrap()
-                        .send(event["url"].as_str().unwrap().to_owned());
-                }
-            })),
-            ..EventLog::default()
-        },
-    )
-}
-
 #[test]
 fn the_browser_sign_in_completes_through_the_loopback_redirect() {
     let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
     let (send, receive) = mpsc::channel();
-    let session = browser_session(send);
+    let session = tenant::browser_session(send, "browser");
     let tenant = &tenant;
     std::thread::scope(|scope| {
         let browser = scope.spawn(move || {
@@ -231,7 +170,7 @@ fn the_browser_sign_in_completes_through_the_loopback_redirect() {
                 url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A"),
                 "{url}"
             );
-            play_browser(tenant, &url, false)
+            tenant::play_browser(tenant, &url, false)
         });
         let settings = tenant::settings(tenant, json!({"sign_in_method": "browser"}));
         let (status, document) = session.call("authenticate", &settings);
@@ -250,14 +189,14 @@ fn the_browser_sign_in_completes_through_the_loopback_redirect() {
 fn a_browser_answer_with_another_state_is_refused() {
     let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
     let (send, receive) = mpsc::channel();
-    let session = browser_session(send);
+    let session = tenant::browser_session(send, "browser");
     let tenant = &tenant;
     std::thread::scope(|scope| {
         let browser = scope.spawn(move || {
             let url = receive
                 .recv_timeout(Duration::from_secs(20))
                 .expect("a browser prompt");
-            play_browser(tenant, &url, true)
+            tenant::play_browser(tenant, &url, true)
         });
         let settings = tenant::settings(tenant, json!({"sign_in_method": "browser"}));
         let (status, document) = session.call("authenticate", &settings);
@@ -623,14 +562,14 @@ fn no_token_reaches_an_event_a_result_or_a_log_line() {
     // A browser sign-in, and a refused one (multi-factor authentication required).
     tenant.knobs().update(|k| k.sign_in_user = None);
     let (send, receive) = mpsc::channel();
-    let session = browser_session(send);
+    let session = tenant::browser_session(send, "browser");
     let tenant = &tenant;
     std::thread::scope(|scope| {
         let browser = scope.spawn(move || {
             let url = receive
                 .recv_timeout(Duration::from_secs(20))
                 .expect("a browser prompt");
-            play_browser(tenant, &url, false)
+            tenant::play_browser(tenant, &url, false)
         });
         let (_, document) = session.call(
             "authenticate",

@@ -55,9 +55,11 @@ impl Authority {
         format!("{}/oauth2/v2.0/authorize", self.url())
     }
 
-    /// The v2.0 admin consent endpoint.
+    /// The tenant-wide admin consent endpoint, which grants every permission the application's
+    /// registration lists (its `requiredResourceAccess`), as the Azure portal's "Grant admin consent" does
+    /// (<https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent#construct-the-url-for-granting-tenant-wide-admin-consent>).
     pub fn admin_consent_endpoint(&self) -> String {
-        format!("{}/v2.0/adminconsent", self.url())
+        format!("{}/adminconsent", self.url())
     }
 }
 

@@ -57,11 +57,7 @@ pub async fn sign_in(call: &Call<'_>, flow: &SignInFlow<'_>) -> Result<TokenAnsw
         .wait(call, &state, Expect::Code, flow.options.timeout())
         .await?;
     if let Some(error) = redirect.get("error") {
-        let entra = EntraError {
-            error: error.to_owned(),
-            error_description: redirect.get("error_description").map(str::to_owned),
-            ..EntraError::default()
-        };
+        let entra = EntraError::from_redirect(error, redirect.get("error_description"));
         let base = ServiceAnswer {
             name: Service::Entra.name(),
             action: Some("sign in through the browser".to_owned()),

@@ -49,6 +49,15 @@ impl EntraError {
         (!error.error.is_empty()).then_some(error)
     }
 
+    /// The error a browser redirect brought back in its `error` and `error_description` parameters.
+    pub fn from_redirect(error: &str, description: Option<&str>) -> EntraError {
+        EntraError {
+            error: error.to_owned(),
+            error_description: description.map(str::to_owned),
+            ..EntraError::default()
+        }
+    }
+
     /// The first AADSTS code: from `error_codes`, or else from the description's `AADSTSnnnnn:` prefix.
     pub fn code(&self) -> Option<u64> {
         self.error_codes.first().copied().or_else(|| {

@@ -256,8 +256,9 @@ pub unsafe extern "C" fn connector_configure(
     }
 }
 
-/// Signs an administrator in. This version validates the settings (`input_json`, not NULL) and returns
-/// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+/// Signs an administrator in (device code or browser, as the settings in `input_json`, not NULL, say) and
+/// keeps the sign-in in the session; blocks until the sign-in completes, fails, expires or is cancelled.
+/// Pointers as in `connector_configure`.
 ///
 /// # Safety
 /// As `connector_configure`.
@@ -280,8 +281,8 @@ pub unsafe extern "C" fn connector_authenticate(
 }
 
 /// Creates or updates the Azure application (`"plan_only": true` in the input only reports what would
-/// change). This version validates the settings (`input_json`, not NULL) and returns `NOT_AVAILABLE`.
-/// Pointers as in `connector_configure`.
+/// change) with the session's sign-in (`SIGN_IN_REQUIRED` without one); `input_json` (not NULL) holds the
+/// settings. The result hands over a new certificate once. Pointers as in `connector_configure`.
 ///
 /// # Safety
 /// As `connector_configure`.
@@ -303,8 +304,9 @@ pub unsafe extern "C" fn connector_provision(
     }
 }
 
-/// Grants admin consent to the application's permissions. This version validates the settings
-/// (`input_json`, not NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+/// Grants admin consent to the application's permissions for the organization (from the connector, or on
+/// Entra ID's page in the browser) with the session's sign-in (`SIGN_IN_REQUIRED` without one); `input_json`
+/// (not NULL) holds the settings. Pointers as in `connector_configure`.
 ///
 /// # Safety
 /// As `connector_configure`.
@@ -326,8 +328,9 @@ pub unsafe extern "C" fn connector_consent(
     }
 }
 
-/// Tests the connection. This version validates the settings (`input_json`, not NULL) and returns
-/// `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+/// Tests the connection from the settings in `input_json` (not NULL) alone, no sign-in needed: every check
+/// in the result, `TEST_FAILED` (with the checks in `data`) when one fails. Pointers as in
+/// `connector_configure`.
 ///
 /// # Safety
 /// As `connector_configure`.
@@ -349,8 +352,8 @@ pub unsafe extern "C" fn connector_test(
     }
 }
 
-/// Removes the application this connection uses. This version validates the settings (`input_json`, not
-/// NULL) and returns `NOT_AVAILABLE`. Pointers as in `connector_configure`.
+/// Removes the application this connection uses, when `input_json` (not NULL: the settings and
+/// `confirm_application_id`) confirms it, with the session's sign-in. Pointers as in `connector_configure`.
 ///
 /// # Safety
 /// As `connector_configure`.

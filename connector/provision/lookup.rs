@@ -39,10 +39,11 @@ pub struct Lookup {
 }
 
 const SP_SELECT: &str = "id,appId,displayName";
-const RESOURCE_SELECT: &str = "id,appId,displayName,appRoles,oauth2PermissionScopes";
+/// The properties of a resource's service principal that resolve its permissions.
+pub const RESOURCE_SELECT: &str = "id,appId,displayName,appRoles,oauth2PermissionScopes";
 
 /// The request for a resource's service principal.
-fn resource_request(request: &AdditionalPermission) -> GraphRequest {
+pub fn resource_request(request: &AdditionalPermission) -> GraphRequest {
     match known_app_id(request) {
         Some(app_id) => GraphRequest::get(
             with_query(
@@ -68,7 +69,7 @@ fn resource_request(request: &AdditionalPermission) -> GraphRequest {
 }
 
 /// The one resource service principal an answer holds (an entity, or a list of exactly one).
-fn resource_of(answer: &GraphAnswer) -> Result<Option<Value>, Error> {
+pub fn resource_of(answer: &GraphAnswer) -> Result<Option<Value>, Error> {
     if answer.status == 404 {
         return Ok(None);
     }

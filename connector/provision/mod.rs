@@ -237,10 +237,12 @@ pub(crate) async fn new_certificate<'r>(
     Ok(run.generated.as_ref().expect("generated above"))
 }
 
-/// What the host stores from now on: the settings with the application id and the new certificate's
-/// thumbprint filled in.
+/// What the host stores from now on: the settings with the tenant id (which "one directory" learned at
+/// sign-in), the application id and the new certificate's thumbprint filled in, so that a connection test
+/// needs nothing else.
 fn settings_to_store(run: &Run<'_>) -> Map<String, Value> {
     let mut document = run.settings.to_document();
+    document.insert("tenant_id".to_owned(), json!(run.signed_in.tenant_id));
     if let Some(app_id) = run.application.as_ref().and_then(|a| a["app_id"].as_str()) {
         document.insert("application_id".to_owned(), json!(app_id));
     }

@@ -46,6 +46,15 @@ impl PermissionRef {
     }
 }
 
+/// Permissions as a list for people: `Microsoft Graph User.Read (delegated), …`.
+pub fn labels(permissions: &[PermissionRef]) -> String {
+    permissions
+        .iter()
+        .map(PermissionRef::label)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The permissions the connector always requests.
 pub fn required() -> Vec<PermissionRef> {
     PERMISSIONS

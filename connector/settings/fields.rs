@@ -85,9 +85,10 @@ pub fn schema() -> Schema {
             .help(
                 "The GUID of the Azure AD (Microsoft Entra ID) directory to synchronize. You find it on the \
                  Overview page of Microsoft Entra ID in the Azure portal. Log in to Azure is possible only \
-                 once this is a well-formed GUID.",
+                 once this is a well-formed GUID. With one directory, Create or update Azure application fills \
+                 it in (the directory the administrator signed in to), so that Test connection needs no sign-in.",
             )
-            .hidden()
+            .set_by("provision")
             .shown_and_required_when("tenant_mode", TenantMode::Several.value())
             .shown_and_required_when("mode", Mode::Manual.value()),
         Field::new("cloud", "Tenant environment", Choose, "tenant")
@@ -172,7 +173,9 @@ pub fn schema() -> Schema {
             .shown_and_required_when("mode", Mode::Auto.value()),
         Field::new("certificate_renewal_days", "Renew the certificate (days before it expires)", Integer, "application")
             .help(
-                "Create or update Azure application adds a new certificate when the one the connection holds                  expires within this many days (1 to 365); the old one stays until the new one passed Test                  connection.",
+                "Create or update Azure application adds a new certificate when the one the connection holds \
+                 expires within this many days (1 to 365); the old one stays until the new one passed Test \
+                 connection.",
             )
             .hidden()
             .default_value(30)
@@ -180,7 +183,10 @@ pub fn schema() -> Schema {
             .shown_and_required_when("mode", Mode::Auto.value()),
         Field::new("additional_permissions", "Additional permissions", Text, "application")
             .help(
-                "Permissions the application needs beside the connector's own, one per line or separated by                  semicolons: \"<resource>: <permission> (delegated)\" or \"… (application)\", for example                  \"Microsoft Graph: Mail.Read (delegated)\". The resource is Microsoft Graph, Office 365 Exchange                  Online, another API's name, or its application ID. Consent grants them too.",
+                "Permissions the application needs beside the connector's own, one per line or separated by \
+                 semicolons: \"<resource>: <permission> (delegated)\" or \"… (application)\", for example \
+                 \"Microsoft Graph: Mail.Read (delegated)\". The resource is Microsoft Graph, Office 365 Exchange \
+                 Online, another API's name, or its application ID. Consent grants them too.",
             )
             .hidden()
             .length(0, 8000)
@@ -188,7 +194,9 @@ pub fn schema() -> Schema {
             .visible_when("mode", Mode::Auto.value()),
         Field::new("admin_consent_method", "Admin consent", Choose, "application")
             .help(
-                "How the Consent step grants admin consent: from the connector, or on Entra ID's admin consent                  page in the browser (for organizations that require it). The browser method registers                  http://localhost as a redirect URI of the application.",
+                "How the Consent step grants admin consent: from the connector, or on Entra ID's admin consent \
+                 page in the browser (for organizations that require it). The browser method registers \
+                 http://localhost as a redirect URI of the application.",
             )
             .hidden()
             .default_value(AdminConsentMethod::Programmatic.value())
@@ -196,7 +204,8 @@ pub fn schema() -> Schema {
             .shown_and_required_when("mode", Mode::Auto.value()),
         Field::new("client_secret", "Client secret", Text, "application")
             .help(
-                "The client secret the connection holds, when Credentials include one: Create or update Azure                  application hands it over once. The connector never returns or stores this value.",
+                "The client secret the connection holds, when Credentials include one: Create or update Azure \
+                 application hands it over once. The connector never returns or stores this value.",
             )
             .length(0, 1024)
             .secret(),

@@ -438,15 +438,41 @@ mod tests {
     #[test]
     fn hidden_fields_are_ignored_with_a_warning() {
         let settings = validate(
-            &object(
-                json!({"settings_version": 3, "application_name": "a", "tenant_id": "not a guid"}),
-            ),
+            &object(json!({"settings_version": 3, "mode": "manual",
+                "tenant_id": "8f3c2a91-4b7e-4d2a-9c1f-6e5b7a8d9c0e",
+                "application_id": "0b7a2f4e-5d1c-4e8a-9f3b-2c6d8e0a1b4f",
+                "certificate_thumbprint": "AB".repeat(20), "application_name": "not used"})),
             &[],
         )
         .unwrap();
-        assert_eq!(settings.get("tenant_id"), None);
+        assert_eq!(settings.get("application_name"), None);
         assert_eq!(settings.warnings()[0].code, "fields_ignored");
-        assert!(settings.warnings()[0].message.contains("Tenant ID"));
+        assert!(
+            settings.warnings()[0]
+                .message
+                .contains("Azure application name")
+        );
+    }
+
+    #[test]
+    fn one_directory_keeps_the_tenant_id_provision_filled_in() {
+        let settings = validate(
+            &object(json!({"settings_version": 3, "application_name": "a",
+                "tenant_id": "8F3C2A91-4B7E-4D2A-9C1F-6E5B7A8D9C0E"})),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            settings.tenant_id(),
+            Some("8f3c2a91-4b7e-4d2a-9c1f-6e5b7a8d9c0e")
+        );
+        assert!(settings.warnings().is_empty());
+        assert_eq!(
+            field_errors(
+                json!({"settings_version": 3, "application_name": "a", "tenant_id": "not a guid"})
+            ),
+            [("tenant_id".to_owned(), "invalid_guid".to_owned())]
+        );
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! - body `{"CmdletInput":{"CmdletName":"Get-OrganizationConfig","Parameters":{}}}` or
 //!   `Get-AcceptedDomain`; the answer is `{"@odata.context":…,"value":[{…}]}` drawn from the directory;
 //! - a bearer token for `https://outlook.office365.com`, app-only, with the
-//!   `X-AnchorMailbox: APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@<initial domain>` header;
+//!   `X-AnchorMailbox: APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@<initial domain>` header
+//!   (a verified domain or the tenant id after the `@`);
 //! - the two documented requirements of app-only access, each refused with its own error: the
 //!   `Exchange.ManageAsApp` application permission in `roles`, and a supported directory role in `wids`.
 //!
@@ -310,9 +311,12 @@ fn check_anchor_mailbox(state: &TenantState, headers: &HeaderMap) -> Result<(), 
     let valid = anchor
         .strip_prefix("APP:")
         .and_then(|rest| rest.split_once('@'))
-        .is_some_and(|(mailbox, domain)| {
+        .is_some_and(|(mailbox, organization)| {
+            // The organization is a verified domain, or the tenant id as public tools send it (observed:
+            // `New-ExoBulkRequest` in https://github.com/KelvinTegelaar/CIPP-API).
             mailbox.eq_ignore_ascii_case(APP_ANCHOR_MAILBOX)
-                && state.directory.read().has_domain(domain)
+                && (organization.eq_ignore_ascii_case(&state.tenant_id)
+                    || state.directory.read().has_domain(organization))
         });
     if valid {
         Ok(())

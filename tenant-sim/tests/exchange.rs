@@ -100,6 +100,41 @@ async fn global_reader_is_a_supported_role_too_and_the_domain_may_name_the_tenan
 }
 
 #[tokio::test]
+async fn the_anchor_mailbox_may_name_the_organization_by_its_tenant_id() {
+    // As public tools send it: https://github.com/KelvinTegelaar/CIPP-API (`New-ExoBulkRequest`).
+    let tenant = support::start().await;
+    let app = exchange_app(&tenant, READY);
+    let token = secret_token(&tenant, &app, EXCHANGE_SCOPE).await;
+    let anchor = format!(
+        "APP:SystemMailbox{{bb558c35-97f1-4cb9-8ff7-d53741dc928c}}@{}",
+        tenant.tenant_id()
+    );
+    let url = invoke_url(&tenant);
+    let answer = invoke_with(
+        &tenant,
+        &url,
+        Some(&token),
+        Some(&anchor),
+        "Get-AcceptedDomain",
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let other = format!(
+        "APP:SystemMailbox{{bb558c35-97f1-4cb9-8ff7-d53741dc928c}}@{}",
+        uuid::Uuid::new_v4()
+    );
+    let answer = invoke_with(
+        &tenant,
+        &url,
+        Some(&token),
+        Some(&other),
+        "Get-AcceptedDomain",
+    )
+    .await;
+    exchange_error(&answer, 401, "Unauthorized");
+}
+
+#[tokio::test]
 async fn every_role_microsoft_lists_for_exchange_app_only_access_is_accepted() {
     // https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2#assign-microsoft-entra-roles-to-the-application
     let tenant = support::start().await;

@@ -6,6 +6,8 @@
 use serde_json::{Value, json};
 use tenant_sim::{DeviceCodeApproval, KnobSettings, SeedOptions, Tenant, TenantOptions};
 
+use crate::plugin_host::{EventLog, Session};
+
 /// A tenant whose device codes are approved at once and may be polled without waiting.
 pub fn start() -> Tenant {
     start_with(KnobSettings::default(), SeedOptions::default())
@@ -66,8 +68,8 @@ pub fn fast_options() -> String {
 
 /// A session on which the knob's user (the Global Administrator by default) signed in with the device code,
 /// with these settings; panics when the sign-in fails.
-pub fn signed_in(_tenant: &Tenant, settings: &str) -> crate::plugin_host::Session {
-    let session = crate::plugin_host::Session::new(Some(&fast_options()));
+pub fn signed_in(_tenant: &Tenant, settings: &str) -> Session {
+    let session = Session::new(Some(&fast_options()));
     let (status, document) = session.call("authenticate", settings);
     assert_eq!(
         status,
@@ -90,17 +92,24 @@ pub fn writes(tenant: &Tenant) -> Vec<String> {
         .collect()
 }
 
-/// POSTs a form to one of the tenant's endpoints over TLS and returns the status.
-pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
+/// Runs `future` to its end on a runtime of its own, with an HTTPS client that trusts only the tenant's CA
+/// and never follows a redirect.
+fn with_client<T>(tenant: &Tenant, future: impl AsyncFnOnce(reqwest::Client) -> T) -> T {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])
-            .build()
-            .unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(tenant.ca_pem().as_bytes()).unwrap()])
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    runtime.block_on(future(client))
+}
+
+/// POSTs a form to one of the tenant's endpoints over TLS and returns the status.
+pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
+    with_client(tenant, async |client| {
         let mut body = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in form {
             body.append_pair(name, value);
@@ -121,11 +130,17 @@ pub fn post_form(tenant: &Tenant, url: &str, form: &[(&str, &str)]) -> u16 {
 /// items not at all) that did not overlap an earlier one, i.e. the length of the chain of requests one
 /// waited for before sending the next.
 pub fn sequential_round_trips(tenant: &Tenant, service: tenant_sim::Service) -> usize {
+    sequential_round_trips_to(tenant, &[service])
+}
+
+/// The sequential round trips to any of `services` (requests to different services that overlap count
+/// once).
+pub fn sequential_round_trips_to(tenant: &Tenant, services: &[tenant_sim::Service]) -> usize {
     let mut entries: Vec<tenant_sim::RequestLogEntry> = tenant
         .request_log()
-        .entries_for(service)
+        .entries()
         .into_iter()
-        .filter(|e| e.batch_item.is_none())
+        .filter(|e| services.contains(&e.service) && e.batch_item.is_none())
         .collect();
     entries.sort_by_key(|e| e.started_at);
     let mut round_trips = 0;
@@ -257,4 +272,72 @@ pub fn duplicates(tenant: &Tenant) -> Vec<String> {
         .collect();
     twice.sort();
     twice
+}
+
+/// Runs provision with `settings` on a signed-in session and returns what a host stores from its result:
+/// `data.settings`, with the handed-over certificate and key (`data.credential.pem`) in `certificate_pem`.
+pub fn provisioned(session: &Session, settings: &str) -> Value {
+    let (status, document) = session.call("provision", settings);
+    assert_eq!(
+        status,
+        connector_abi::ConnectorStatus::Ok,
+        "provision failed: {}",
+        document["error"]
+    );
+    let mut stored = document["data"]["settings"].clone();
+    stored["certificate_pem"] = document["data"]["credential"]["pem"].clone();
+    stored
+}
+
+/// Plays the browser: follows the URL from the prompt (sign-in or admin consent) to tenant-sim's endpoint (which
+/// signs the knob's user in and redirects), then follows the redirect to the connector's loopback
+/// listener, optionally with another state.
+pub fn play_browser(tenant: &tenant_sim::Tenant, url: &str, tamper_state: bool) -> u16 {
+    with_client(tenant, async |client| {
+        let answer = client.get(url).send().await.unwrap();
+        assert_eq!(answer.status(), 302, "the Entra endpoint redirects");
+        let mut location = url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
+        assert_eq!(
+            location.host_str(),
+            Some("localhost"),
+            "to the loopback redirect"
+        );
+        if tamper_state {
+            let pairs: Vec<(String, String)> = location
+                .query_pairs()
+                .map(|(k, v)| {
+                    let value = if k == "state" {
+                        "forged".to_owned()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), value)
+                })
+                .collect();
+            location.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        location.set_host(Some("127.0.0.1")).unwrap();
+        let plain = reqwest::Client::builder().build().unwrap();
+        plain.get(location).send().await.unwrap().status().as_u16()
+    })
+}
+
+/// A session whose event callback hands the URL of each `sign_in_prompt` of `method` (`browser`,
+/// `admin_consent`) to the test.
+pub fn browser_session(urls: std::sync::mpsc::Sender<String>, method: &'static str) -> Session {
+    let urls = std::sync::Mutex::new(urls);
+    Session::with_log(
+        Some(&fast_options()),
+        EventLog {
+            on_event: Some(Box::new(move |event| {
+                if event["type"] == "sign_in_prompt" && event["method"] == method {
+                    let _ = urls
+                        .lock()
+                        .unwrap()
+                        .send(event["url"].as_str().unwrap().to_owned());
+                }
+            })),
+            ..EventLog::default()
+        },
+    )
 }
