@@ -379,3 +379,88 @@ fn cancel_reaches_remove_in_every_phase_and_a_rerun_finishes() {
     }
     assert!(phases >= 3, "remove had only {phases} phases to cancel in");
 }
+
+/// Cancels `operation` (`consent` or `test`, run with the stored settings of a freshly provisioned and,
+/// for `test`, consented application) in every phase; a re-run finishes. Returns how many phases it had.
+fn every_phase_of(operation: &str, wait_on: (Service, &str, &str)) -> usize {
+    let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
+    let settings = tenant::settings(&tenant, json!({}));
+    let canceller = Canceller::start();
+    let session = session(&canceller);
+    let (status, document) = session.call("authenticate", &settings);
+    assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
+    let mut cases: Vec<When> = (1..=10).map(When::AfterAnswer).collect();
+    cases.extend([When::InWait, When::InFlight]);
+    let mut phases = 0;
+    for (i, when) in cases.into_iter().enumerate() {
+        let name = format!("Cancelled {operation} {i}");
+        let named = tenant::with_member(&settings, "application_name", json!(name));
+        let stored = tenant::provisioned(&session, &named).to_string();
+        if operation == "test" {
+            let (status, document) = session.call("consent", &stored);
+            assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
+        }
+        let (service, method, path) = wait_on;
+        match when {
+            When::InWait => tenant.knobs().update(|k| {
+                k.faults = vec![
+                    FaultRule::next(
+                        1,
+                        Fault::Throttle {
+                            retry_after_secs: 30,
+                        },
+                    )
+                    .service(service)
+                    .on(method, path),
+                ];
+            }),
+            When::InFlight => tenant
+                .knobs()
+                .update(|k| k.latency = Duration::from_secs(20)),
+            _ => {}
+        }
+        let struck = cancelled(&session, &canceller, when, operation, &stored, operation);
+        tenant.knobs().update(|k| {
+            k.faults.clear();
+            k.latency = Duration::ZERO;
+        });
+        if struck {
+            phases += 1;
+            let (status, document) = session.call(operation, &stored);
+            assert_eq!(
+                status,
+                ConnectorStatus::Ok,
+                "{when:?}, re-run: {}",
+                document["error"]
+            );
+        } else {
+            assert!(
+                matches!(when, When::AfterAnswer(_)),
+                "{when:?} never struck"
+            );
+        }
+        let consented = tenant::Footprint {
+            app_role_assignments: 1,
+            delegated_grants: 1,
+            ..tenant::PROVISIONED
+        };
+        assert_eq!(tenant::footprint(&tenant, &name), consented, "{when:?}");
+    }
+    assert_eq!(tenant::duplicates(&tenant), Vec::<String>::new());
+    phases
+}
+
+#[test]
+fn cancel_reaches_consent_in_every_phase_and_a_rerun_finishes() {
+    let phases = every_phase_of("consent", (Service::Graph, "POST", "/v1.0/$batch"));
+    assert!(phases >= 3, "consent had only {phases} phases to cancel in");
+}
+
+#[test]
+fn cancel_reaches_the_connection_test_in_every_phase_and_a_rerun_finishes() {
+    let phases = every_phase_of("test", (Service::Exchange, "POST", "/adminapi/"));
+    assert!(
+        phases >= 4,
+        "the test had only {phases} phases to cancel in"
+    );
+}

@@ -384,3 +384,71 @@ fn a_certificate_for_another_name_is_refused_before_anything_is_sent() {
         "the connector sent data over a connection it should have refused"
     );
 }
+
+#[test]
+fn consent_and_the_connection_test_report_every_hostile_answer_clearly() {
+    let tenant = tenant::start_with(tenant::quick_knobs(), tenant_sim::SeedOptions::default());
+    let base = tenant::settings(&tenant, json!({}));
+    let session = signed_in_session(&base);
+    for (run, (name, fault)) in hostile().into_iter().enumerate() {
+        let settings = tenant::with_member(
+            &base,
+            "application_name",
+            json!(format!("Hostile consent {run}")),
+        );
+        let stored = tenant::provisioned(&session, &settings).to_string();
+        // Consent: its reads and writes go in $batch requests.
+        let (result, elapsed) = once_faulted(
+            &tenant,
+            &session,
+            fault,
+            ("POST", "/v1.0/$batch"),
+            "consent",
+            &stored,
+        );
+        let what = format!("consent with {name}");
+        assert_clear_failure(&what, &result, elapsed, "graph", "consent");
+        finished_by_a_rerun(&tenant, &session, &what, "consent", &stored);
+        // The connection test: the Exchange admin call's answer is the hostile one. The test reports it
+        // as its check, naming Exchange Online, and the other checks stand.
+        tenant.knobs().update(|k| {
+            k.faults = vec![
+                FaultRule::always(fault)
+                    .service(Service::Exchange)
+                    .on("POST", "/adminapi/"),
+            ];
+        });
+        let ((status, document), elapsed) = timed(&session, "test", &stored);
+        tenant.knobs().update(|k| k.faults.clear());
+        let what = format!("test with {name} from Exchange Online");
+        assert_eq!(
+            status,
+            ConnectorStatus::TestFailed,
+            "{what}: {}",
+            document["error"]
+        );
+        assert_eq!(document["error"]["step"], "test", "{what}");
+        let checks = document["data"]["checks"].as_array().unwrap();
+        let failed: Vec<&str> = checks
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        assert_eq!(failed, ["exchange_admin_call"], "{what}");
+        let exchange = checks
+            .iter()
+            .find(|c| c["name"] == "exchange_admin_call")
+            .unwrap();
+        let message = exchange["message"].as_str().unwrap_or_default();
+        assert!(message.contains("Exchange Online"), "{what}: {message}");
+        let bound = Duration::from_millis(REQUEST_TIMEOUT_MS) + Duration::from_secs(5);
+        assert!(elapsed < bound, "{what}: the call took {elapsed:?}");
+        let (status, document) = session.call("test", &stored);
+        assert_eq!(
+            status,
+            ConnectorStatus::Ok,
+            "{what}, re-run: {}",
+            document["error"]
+        );
+    }
+}
