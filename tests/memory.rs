@@ -1,6 +1,6 @@
 //! The plugin's memory as a C host sees it: `tests/c/memcheck.c` loads the freshly built library and runs
 //! under valgrind's memcheck over many describe/configure/free cycles and over one network flow against
-//! tenant-sim (sign-in, provision, remove), with no definite or indirect leak and no invalid read or write;
+//! tenant-sim (sign-in, provision, consent, test, remove), with no definite or indirect leak and no invalid read or write;
 //! `shutdown` then `dlclose` (and loading the library again) does not crash; and the resident memory over
 //! 10,000 calls is measured and printed (the assertion's bound is generous: the figure is the point).
 //!
@@ -136,7 +136,7 @@ fn valgrind_finds_no_leak_and_no_invalid_access_in_a_network_flow() {
         &valgrind,
         &host,
         &[plugin.as_os_str(), OsStr::new("flow"), settings.as_os_str()],
-        "sign-in, provision and remove against tenant-sim",
+        "sign-in, provision, consent, test and remove against tenant-sim",
     );
     let after = tenant.object_counts();
     assert_eq!(

@@ -6,7 +6,7 @@
  *                                                   invalid, migrated), provision without a sign-in, cancel,
  *                                                   every document freed, session_free; then shutdown
  *   memcheck <plugin> flow <settings file>           one network flow: authenticate (device code), provision,
- *                                                   remove (confirmed); then shutdown
+ *                                                   consent, test, remove (confirmed); then shutdown
  *   memcheck <plugin> rss <fixtures dir> <N>         VmRSS after 1,000 warm-up calls and after N more calls
  *                                                   (describe and configure, alternately), in kB
  *   memcheck <plugin> unload <fixtures dir>          without RTLD_NODELETE: a session, shutdown, dlclose, and
@@ -213,16 +213,32 @@ static int flow(const ConnectorApi *api, const char *settings_path) {
           "provision creates the application and hands over its certificate", status == CONNECTOR_STATUS_OK ? NULL : document);
     char app_id[64] = "";
     int found = string_member(document, "app_id", app_id, sizeof app_id);
+    /* The handed-over certificate and key as the document writes them (JSON-escaped: copied as they are). */
+    static char pem[16384];
+    int have_pem = string_member(document, "pem", pem, sizeof pem);
     api->document_free(document);
     document = NULL;
+    check(found && have_pem, "provision names the application and hands over its PEM", NULL);
 
-    if (found) {
-        /* The settings with "confirm_application_id" added before the closing brace. */
+    if (found && have_pem) {
         char *close = strrchr(settings, '}');
         size_t head = close ? (size_t)(close - settings) : 0;
-        size_t size = head + strlen(app_id) + 64;
+        size_t size = head + strlen(app_id) * 2 + strlen(pem) + 128;
         char *input = malloc(size);
         if (input != NULL && close != NULL) {
+            snprintf(input, size, "%.*s,\"application_id\":\"%s\"}", (int)head, settings, app_id);
+            status = api->consent(session, input, &document);
+            check(status == CONNECTOR_STATUS_OK, "consent grants the permissions", document);
+            api->document_free(document);
+            document = NULL;
+
+            snprintf(input, size, "%.*s,\"application_id\":\"%s\",\"certificate_pem\":\"%s\"}", (int)head,
+                     settings, app_id, pem);
+            status = api->test(session, input, &document);
+            check(status == CONNECTOR_STATUS_OK, "the connection test passes", document);
+            api->document_free(document);
+            document = NULL;
+
             snprintf(input, size, "%.*s,\"confirm_application_id\":\"%s\"}", (int)head, settings, app_id);
             status = api->remove(session, input, &document);
             check(status == CONNECTOR_STATUS_OK && contains(document, "\"already_gone\":false"),
@@ -231,8 +247,6 @@ static int flow(const ConnectorApi *api, const char *settings_path) {
             document = NULL;
         }
         free(input);
-    } else {
-        check(0, "provision names the application's app_id", NULL);
     }
     api->session_free(session);
     printf("      (%lu events)\n", events_seen);
