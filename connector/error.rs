@@ -128,6 +128,10 @@ pub struct Error {
 /// The most characters of a member name, or of a parser's message, that an error echoes back.
 pub(crate) const ECHO_LIMIT: usize = 64;
 
+/// The most characters of a service's error code or request id that `error.service` carries (real ones are
+/// at most a few dozen).
+pub(crate) const SERVICE_ID_LIMIT: usize = 100;
+
 /// `text` cut to at most `max_chars` characters, with `…` where it was cut: input a host passes in is never
 /// echoed back whole (a 50 MB member name stays a short error).
 pub(crate) fn excerpt(text: &str, max_chars: usize) -> Cow<'_, str> {
@@ -173,8 +177,22 @@ impl Error {
         self
     }
 
-    /// Adds what the Microsoft service answered.
-    pub fn with_service(mut self, service: ServiceAnswer) -> Self {
+    /// Adds what the Microsoft service answered. The service's own codes and ids are cut to
+    /// 100 characters: a hostile or broken answer cannot make an error document large.
+    pub fn with_service(mut self, mut service: ServiceAnswer) -> Self {
+        for text in [
+            &mut service.error_code,
+            &mut service.request_id,
+            &mut service.trace_id,
+            &mut service.correlation_id,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Cow::Owned(cut) = excerpt(text, SERVICE_ID_LIMIT) {
+                *text = cut;
+            }
+        }
         self.service = Some(Box::new(service));
         self
     }
@@ -272,7 +290,30 @@ fn position(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ECHO_LIMIT, Error, ErrorKind, FieldError, excerpt};
+    use super::{
+        ECHO_LIMIT, Error, ErrorKind, FieldError, SERVICE_ID_LIMIT, ServiceAnswer, excerpt,
+    };
+
+    #[test]
+    fn a_services_codes_and_ids_are_cut_short() {
+        let huge = "X".repeat(1_000_000);
+        let error = Error::new(ErrorKind::ServiceError, "refused").with_service(ServiceAnswer {
+            name: "graph",
+            error_code: Some(huge.clone()),
+            request_id: Some(huge.clone()),
+            trace_id: Some(huge.clone()),
+            correlation_id: Some("c-1".to_owned()),
+            ..ServiceAnswer::default()
+        });
+        let service = error.service().unwrap();
+        for text in [&service.error_code, &service.request_id, &service.trace_id] {
+            assert_eq!(
+                text.as_deref().unwrap().chars().count(),
+                SERVICE_ID_LIMIT + 1
+            );
+        }
+        assert_eq!(service.correlation_id.as_deref(), Some("c-1"));
+    }
 
     fn parse_error(text: &str) -> Error {
         let err = serde_json::from_str::<serde_json::Value>(text).unwrap_err();

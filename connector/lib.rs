@@ -11,7 +11,8 @@
 //! and [`checks`] for the network operations) → [`graph`], [`exchange`], [`auth`], [`http`], [`cloud`],
 //! [`certificate`]. Below the session, code sees a running call as a [`call::Call`]: it reports progress
 //! through it ([`event`]) and returns an [`result::Outcome`] or an [`error::Error`]. [`operation`] names
-//! the operations and wizard steps everything else refers to.
+//! the operations and wizard steps everything else refers to. `fuzzing` (built only by `cargo fuzz`, with
+//! `--cfg fuzzing`) hands the fuzz targets in `fuzz/` the readers of service answers.
 #![deny(missing_docs)]
 
 pub mod auth;
@@ -26,6 +27,8 @@ pub mod error;
 pub mod event;
 pub mod exchange;
 pub mod ffi;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 pub mod graph;
 pub mod http;
 pub mod input;

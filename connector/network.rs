@@ -52,9 +52,31 @@ pub struct SignedIn {
     pub account: Account,
     /// The delegated tokens (behind an async lock so that parallel requests of one call share them).
     pub tokens: tokio::sync::Mutex<DelegatedTokens>,
+    /// The applications (by app id) whose roles or consents this sign-in wrote, and when: a connection
+    /// test soon after waits for them to replicate instead of reporting them missing.
+    pub written: std::sync::Mutex<Vec<(String, std::time::Instant)>>,
 }
 
 impl SignedIn {
+    /// Remembers that this sign-in just wrote the roles or consents of the application `app_id`.
+    pub fn note_written(&self, app_id: &str) {
+        let mut written = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        written.retain(|(id, _)| !id.eq_ignore_ascii_case(app_id));
+        written.push((app_id.to_owned(), std::time::Instant::now()));
+    }
+
+    /// Whether this sign-in wrote the roles or consents of `app_id` less than `within` ago.
+    pub fn wrote_recently(&self, app_id: &str, within: std::time::Duration) -> bool {
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .any(|(id, at)| id.eq_ignore_ascii_case(app_id) && at.elapsed() < within)
+    }
+
     /// The Graph client of this sign-in.
     pub fn graph<'a>(&'a self, http: &'a HttpClient) -> Graph<'a> {
         Graph::new(http, self.target.endpoints.graph_v1(), &self.tokens)

@@ -360,6 +360,13 @@ impl Session {
                 Ok(report) => report,
                 Err(error) => return Outcome::failure(operation, error),
             };
+            let written = match (&report.result, &report.failure_data) {
+                (Ok(data), _) | (Err(_), Some(data)) => data["application"]["app_id"].as_str(),
+                _ => None,
+            };
+            if let Some(app_id) = written {
+                signed_in.note_written(app_id);
+            }
             let mut outcome = match report.result {
                 Ok(data) => Outcome::success(operation, data),
                 Err(error) => Outcome::failure(operation, error.or_step(Step::Provision)),
@@ -399,6 +406,9 @@ impl Session {
                 Ok(report) => report,
                 Err(error) => return Outcome::failure(operation, error),
             };
+            if let Some(app_id) = settings.text("application_id") {
+                signed_in.note_written(app_id);
+            }
             let mut outcome = match report.result {
                 Ok(data) => Outcome::success(operation, data),
                 Err(error) => Outcome::failure(operation, error.or_step(Step::Consent)),

@@ -6,95 +6,29 @@
 //! refuse a library or host-sim older than their sources rather than test a stale one (`artifacts`).
 
 mod artifacts;
+mod native;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Write;
 use std::mem::size_of;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use connector_abi::ConnectorApi;
 
 use crate::artifacts::{host_sim, plugin, root};
-
-/// A fresh scratch directory for one test's build outputs, under Cargo's temporary directory for tests.
-fn scratch(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("hosts-{test}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
-}
-
-fn fixtures() -> PathBuf {
-    root().join("tests/fixtures/settings")
-}
-
-/// Runs a command, failing with its output when it cannot start.
-fn run(command: &mut Command) -> Output {
-    command
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Whether `program` can be found on PATH.
-fn on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
-
-/// A C compiler: `$CC`, else `cc`.
-fn c_compiler() -> String {
-    std::env::var("CC").unwrap_or_else(|_| "cc".to_owned())
-}
-
-/// Compiles C sources, failing with the compiler's messages.
-fn compile_c(args: &[&OsStr]) {
-    let output = run(Command::new(c_compiler()).args(args));
-    assert!(
-        output.status.success(),
-        "the C compiler failed ({}):\n{}{}",
-        c_compiler(),
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-}
-
-/// Writes a line to the real standard error, past the test harness's capture, so a reader of the test
-/// output sees it even when the test passes.
-fn loud(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
+use crate::native::{build_c_host, compile_c, fixtures, loud, on_path, run, scratch, text};
 
 #[test]
 fn the_c_host_passes_under_address_sanitizer() {
     let plugin = plugin();
     let dir = scratch("c-host");
     let host = dir.join("host");
-    let include = root().join("include");
-    compile_c(&[
-        OsStr::new("-std=c11"),
-        OsStr::new("-Wall"),
-        OsStr::new("-Wextra"),
-        OsStr::new("-Wpedantic"),
-        OsStr::new("-Werror"),
-        OsStr::new("-fsanitize=address,undefined"),
-        OsStr::new("-fno-omit-frame-pointer"),
-        OsStr::new("-g"),
-        OsStr::new("-I"),
-        include.as_os_str(),
-        root().join("tests/c/host.c").as_os_str(),
-        OsStr::new("-o"),
-        host.as_os_str(),
-        OsStr::new("-ldl"),
-    ]);
+    build_c_host(
+        "host",
+        &host,
+        &["-fsanitize=address,undefined", "-fno-omit-frame-pointer"],
+    );
 
     // Prove AddressSanitizer is in the executable, not only asked for.
     let symbols = run(Command::new("nm").arg(&host));

@@ -12,15 +12,14 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::auth::entra_error::EntraError;
-use crate::auth::entra_error::sign_in_refused;
+use crate::auth::entra_error::{EntraError, SignInContext, sign_in_refused};
 use crate::auth::flow::SignInFlow;
 use crate::auth::token::TokenAnswer;
 use crate::auth::token_endpoint::{TokenOutcome, post_token};
 use crate::call::Call;
 use crate::error::{Error, ErrorKind};
 use crate::event::{EventBody, LogLevel, SignInPrompt};
-use crate::http::{Request, Service};
+use crate::http::{Request, Response, Service};
 use crate::secret::Secret;
 
 /// The grant type of the poll (RFC 8628 §3.4).
@@ -31,15 +30,43 @@ const MIN_POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// The answer of the device authorization endpoint.
 #[derive(Deserialize)]
-struct DeviceAuthorization {
-    device_code: String,
-    user_code: String,
-    verification_uri: String,
-    expires_in: u64,
+pub(crate) struct DeviceAuthorization {
+    pub(crate) device_code: String,
+    pub(crate) user_code: String,
+    pub(crate) verification_uri: String,
+    pub(crate) expires_in: u64,
     #[serde(default)]
-    interval: Option<u64>,
+    pub(crate) interval: Option<u64>,
     #[serde(default)]
-    message: Option<String>,
+    pub(crate) message: Option<String>,
+}
+
+/// The longest device code lifetime the connector believes (Entra's codes last 15 minutes): a larger
+/// `expires_in` is read as this, so that no deadline overflows.
+const MAX_CODE_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The longest wait between polls, whatever the service asks for (Entra asks for 5 s, and 5 s more after
+/// each `slow_down`).
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(300);
+
+/// Reads the device authorization endpoint's answer: the code to show, or Entra's refusal, or a
+/// `SERVICE_ERROR` for an answer that is neither. Lifetimes and intervals are bounded.
+pub(crate) fn device_authorization(
+    response: &Response,
+    context: &SignInContext<'_>,
+) -> Result<DeviceAuthorization, Error> {
+    if !response.status.is_success() {
+        return Err(match EntraError::parse(response) {
+            Some(entra) => sign_in_refused(&entra, response.details(), context),
+            None => response.unreadable("its answer is not an Entra error"),
+        });
+    }
+    let mut authorization: DeviceAuthorization = response.json()?;
+    authorization.expires_in = authorization.expires_in.min(MAX_CODE_LIFETIME.as_secs());
+    authorization.interval = authorization
+        .interval
+        .map(|interval| interval.min(MAX_POLL_INTERVAL.as_secs()));
+    Ok(authorization)
 }
 
 /// Signs in with a device code; returns the token answer once the administrator approved.
@@ -52,13 +79,7 @@ pub async fn sign_in(call: &Call<'_>, flow: &SignInFlow<'_>) -> Result<TokenAnsw
     )
     .form([("client_id", flow.client_id), ("scope", flow.scopes)]);
     let response = flow.http.send(call, &request).await?;
-    if !response.status.is_success() {
-        return Err(match EntraError::parse(&response) {
-            Some(entra) => sign_in_refused(&entra, response.details(), &flow.context()),
-            None => response.unreadable("its answer is not an Entra error"),
-        });
-    }
-    let authorization: DeviceAuthorization = response.json()?;
+    let authorization = device_authorization(&response, &flow.context())?;
     let device_code = Secret::new(authorization.device_code);
     let started = Instant::now();
     let lifetime = Duration::from_secs(authorization.expires_in);
@@ -110,7 +131,7 @@ pub async fn sign_in(call: &Call<'_>, flow: &SignInFlow<'_>) -> Result<TokenAnsw
             TokenOutcome::Refused { entra, response } => match entra.error.as_str() {
                 "authorization_pending" => {}
                 "slow_down" => {
-                    interval += Duration::from_secs(5);
+                    interval = (interval + Duration::from_secs(5)).min(MAX_POLL_INTERVAL);
                     call.emit(EventBody::Log {
                         level: LogLevel::Debug,
                         message: format!(
@@ -140,4 +161,57 @@ fn expired(waited: Duration) -> Error {
         ),
     )
     .with_hint("Run Log in to Azure again and enter the new code before it expires.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_CODE_LIFETIME, MAX_POLL_INTERVAL, device_authorization};
+    use crate::auth::entra_error::SignInContext;
+    use crate::http::{RequestIds, Response, Service};
+    use reqwest::StatusCode;
+    use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+
+    fn answer(status: StatusCode, body: &str) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Response {
+            service: Service::Entra,
+            action: "start the device code sign-in".to_owned(),
+            status,
+            headers,
+            body: body.as_bytes().to_vec(),
+            ids: RequestIds::default(),
+        }
+    }
+
+    const CONTEXT: SignInContext<'static> = SignInContext {
+        cloud: "global",
+        tenant: "organizations",
+        client_id: "14d82eec-204b-4c2f-b7e8-296a70dab67e",
+    };
+
+    #[test]
+    fn lifetimes_and_intervals_are_bounded_so_no_deadline_overflows() {
+        let huge = answer(
+            StatusCode::OK,
+            r#"{"device_code":"d","user_code":"U","verification_uri":"https://microsoft.com/devicelogin",
+                "expires_in":18446744073709551615,"interval":18446744073709551615}"#,
+        );
+        let authorization = device_authorization(&huge, &CONTEXT).unwrap();
+        assert_eq!(authorization.expires_in, MAX_CODE_LIFETIME.as_secs());
+        assert_eq!(authorization.interval, Some(MAX_POLL_INTERVAL.as_secs()));
+        let refused = answer(
+            StatusCode::BAD_REQUEST,
+            r#"{"error":"invalid_client","error_description":"AADSTS700016: not found","error_codes":[700016]}"#,
+        );
+        let error = device_authorization(&refused, &CONTEXT).err().unwrap();
+        assert!(
+            error.message().contains("was not found in this tenant"),
+            "{}",
+            error.message()
+        );
+        let html = answer(StatusCode::OK, "<html></html>");
+        let error = device_authorization(&html, &CONTEXT).err().unwrap();
+        assert_eq!(error.service().map(|s| s.name), Some("entra"));
+    }
 }

@@ -39,7 +39,12 @@ pub async fn post_token(
         action,
     )
     .form(form.iter().copied());
-    let response = http.send(call, &request).await?;
+    token_outcome(http.send(call, &request).await?)
+}
+
+/// What a token endpoint's answer says: a token, Entra's refusal, or (neither) a `SERVICE_ERROR` naming
+/// Entra ID and what the connector was doing.
+pub(crate) fn token_outcome(response: Response) -> Result<TokenOutcome, Error> {
     if response.status.is_success() {
         return read_token_answer(response).map(TokenOutcome::Issued);
     }

@@ -37,6 +37,8 @@ use crate::checks::check::{Check, Definition};
 use crate::checks::directory::AdminView;
 use crate::checks::exchange_call::CallResult;
 use crate::error::{Error, ErrorKind};
+use crate::event::WaitReason;
+use crate::graph::Graph;
 use crate::http::HttpClient;
 use crate::http::retry::Patience;
 use crate::network::SignedIn;
@@ -132,6 +134,30 @@ fn identity_missing(settings: &Settings, tenant_id: Option<&str>) -> Option<Chec
     None
 }
 
+/// Whether the administrator's reads show every role and consent the connector writes (or show nothing to
+/// wait for: no administrator, no application, a failed read).
+fn granted_as_written(view: &AdminView) -> bool {
+    !matches!(view, AdminView::Read(_))
+        || consents::checks(view)
+            .iter()
+            .chain(role_assignments::checks(view).iter())
+            .all(Check::passed)
+}
+
+/// The administrator's reads of the application `app_id` again: the application and what hangs off its
+/// service principal, then the service principal's directory roles.
+async fn reread(call: &Call<'_>, graph: &Graph<'_>, app_id: &str) -> AdminView {
+    match directory::read(call, graph, app_id).await {
+        Err(error) => AdminView::Failed(error),
+        Ok(mut facts) => {
+            if let Some(sp_id) = facts.service_principal_id().map(str::to_owned) {
+                facts.role_assignments = Some(directory::read_roles(call, graph, &sp_id).await);
+            }
+            AdminView::Read(facts)
+        }
+    }
+}
+
 /// Runs every check for `settings`, with the administrator `admin` when one is signed in for them (else why
 /// not). Returns an error only when the host cancels.
 pub async fn run(
@@ -215,6 +241,27 @@ pub async fn run(
     call.checkpoint()?;
     if let AdminView::Read(facts) = &mut view {
         facts.role_assignments = roles;
+    }
+    // Roles and consents this sign-in wrote a moment ago may not be readable yet: read again, within the
+    // bound, while any is missing (a sign-in that did not write them reports them at once).
+    if let (Some(graph), Some(app_id), Ok(signed_in)) = (&graph, app_id, &admin)
+        && signed_in.wrote_recently(app_id, http.options().consistency_wait())
+    {
+        while !granted_as_written(&view) {
+            if patience
+                .wait(
+                    call,
+                    WaitReason::Replication,
+                    "the new roles and consents to become readable",
+                )
+                .await
+                .is_err()
+            {
+                call.checkpoint()?;
+                break;
+            }
+            view = reread(call, graph, app_id).await;
+        }
     }
     let exchange =
         exchange_call::settle(call, who.as_ref(), &mut patience, exchange, &view).await?;

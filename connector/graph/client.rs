@@ -212,7 +212,7 @@ impl<'a> Graph<'a> {
     }
 
     /// Sends requests in `$batch`es of at most 20 and returns their answers in the order given. Items Graph
-    /// throttled (429) or could not serve (503, 504) are sent again after their `Retry-After` (with the
+    /// throttled (429) or could not serve (500, 502, 503, 504) are sent again after their `Retry-After` (with the
     /// items that failed only because they depended on them), under the session's retry bound.
     pub async fn batch(
         &self,
@@ -252,55 +252,14 @@ impl<'a> Graph<'a> {
                         .json(&body)
                 })
                 .await?;
-            let outer = answer_of(&response)?;
-            if !outer.is_success() {
-                return Err(outer.failure());
-            }
-            let parsed: BatchAnswer = serde_json::from_value(outer.body.clone()).map_err(|_| {
-                response.unreadable("its $batch answer does not list the responses")
-            })?;
-            let mut by_id: HashMap<String, BatchItemAnswer> = parsed
-                .responses
-                .into_iter()
-                .map(|r| (r.id.clone(), r))
-                .collect();
-            let mut again = Vec::new();
-            let mut retry_after: Option<Duration> = None;
-            for &index in &pending {
-                let Some(item) = by_id.remove(&(index + 1).to_string()) else {
-                    return Err(response.unreadable(&format!(
-                        "its $batch answer has no response for request {}",
-                        index + 1
-                    )));
-                };
-                let headers: HashMap<String, String> = item
-                    .headers
-                    .iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.to_ascii_lowercase(), v.to_owned())))
-                    .collect();
-                let throttled = matches!(item.status, 429 | 503 | 504);
-                let blocked = item.status == 424
-                    && requests[index].depends_on.iter().any(|d| again.contains(d));
-                if (throttled || blocked) && round < retry.max_attempts {
-                    if let Some(after) = headers
-                        .get("retry-after")
-                        .and_then(|v| parse_retry_after(v, OffsetDateTime::now_utc()))
-                    {
-                        retry_after = Some(retry_after.map_or(after, |r| r.max(after)));
-                    }
-                    again.push(index);
-                    continue;
-                }
-                answers[index] = Some(GraphAnswer {
-                    status: item.status,
-                    headers,
-                    body: item.body,
-                    details: ServiceAnswer {
-                        action: Some(requests[index].action.clone()),
-                        http_status: Some(item.status),
-                        ..outer.details.clone()
-                    },
-                });
+            let BatchRound {
+                answered,
+                again,
+                retry_after,
+                details,
+            } = sort_batch_round(requests, &pending, &response, round, retry.max_attempts)?;
+            for (index, answer) in answered {
+                answers[index] = Some(answer);
             }
             if again.is_empty() {
                 return Ok(());
@@ -314,14 +273,14 @@ impl<'a> Graph<'a> {
                         body: Value::Null,
                         details: ServiceAnswer {
                             action: Some(requests[index].action.clone()),
-                            ..outer.details.clone()
+                            ..details.clone()
                         },
                     });
                 }
                 return Ok(());
             }
             let message = format!(
-                "Microsoft Graph throttled {} of the requests in a batch; sending them again in {:.1} s (attempt {} of {}).",
+                "Microsoft Graph throttled or could not serve {} of the requests in a batch; sending them again in {:.1} s (attempt {} of {}).",
                 again.len(),
                 delay.as_secs_f64(),
                 round + 1,
@@ -340,6 +299,89 @@ impl<'a> Graph<'a> {
             round += 1;
         }
     }
+}
+
+/// One round of a `$batch` sorted out: the answers to keep, the items to send again (throttled, or
+/// blocked by a throttled item they depend on), and how long Graph asked to wait before that.
+pub(crate) struct BatchRound {
+    /// The answers to keep, by the index of their request.
+    pub answered: Vec<(usize, GraphAnswer)>,
+    /// The indexes of the requests to send again.
+    pub again: Vec<usize>,
+    /// The longest `Retry-After` of the items to send again.
+    pub retry_after: Option<Duration>,
+    /// The `$batch` request's own ids.
+    pub details: ServiceAnswer,
+}
+
+/// Reads a `$batch` answer to the `pending` requests (ids `index + 1`) in retry round `round` of at most
+/// `max_attempts`. An answer that is not a readable `$batch` response, or lacks an item's response, is a
+/// `SERVICE_ERROR`; a failed `$batch` request is its Graph error.
+pub(crate) fn sort_batch_round(
+    requests: &[GraphRequest],
+    pending: &[usize],
+    response: &Response,
+    round: u32,
+    max_attempts: u32,
+) -> Result<BatchRound, Error> {
+    let outer = answer_of(response)?;
+    if !outer.is_success() {
+        return Err(outer.failure());
+    }
+    let parsed: BatchAnswer = serde_json::from_value(outer.body.clone())
+        .map_err(|_| response.unreadable("its $batch answer does not list the responses"))?;
+    let mut by_id: HashMap<String, BatchItemAnswer> = parsed
+        .responses
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let mut sorted = BatchRound {
+        answered: Vec::new(),
+        again: Vec::new(),
+        retry_after: None,
+        details: outer.details,
+    };
+    for &index in pending {
+        let Some(item) = by_id.remove(&(index + 1).to_string()) else {
+            return Err(response.unreadable(&format!(
+                "its $batch answer has no response for request {}",
+                index + 1
+            )));
+        };
+        let headers: HashMap<String, String> = item
+            .headers
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.to_ascii_lowercase(), v.to_owned())))
+            .collect();
+        let throttled = matches!(item.status, 429 | 500 | 502 | 503 | 504);
+        let blocked = item.status == 424
+            && requests[index]
+                .depends_on
+                .iter()
+                .any(|d| sorted.again.contains(d));
+        if (throttled || blocked) && round < max_attempts {
+            if let Some(after) = headers
+                .get("retry-after")
+                .and_then(|v| parse_retry_after(v, OffsetDateTime::now_utc()))
+            {
+                sorted.retry_after = Some(sorted.retry_after.map_or(after, |r| r.max(after)));
+            }
+            sorted.again.push(index);
+            continue;
+        }
+        let answer = GraphAnswer {
+            status: item.status,
+            headers,
+            body: item.body,
+            details: ServiceAnswer {
+                action: Some(requests[index].action.clone()),
+                http_status: Some(item.status),
+                ..sorted.details.clone()
+            },
+        };
+        sorted.answered.push((index, answer));
+    }
+    Ok(sorted)
 }
 
 /// The `$batch` body for the pending requests, ids `index + 1`; a dependency on a request that is no
@@ -396,7 +438,7 @@ fn batch_action(requests: &[GraphRequest], pending: &[usize]) -> String {
 }
 
 /// Graph's answer from an HTTP response.
-fn answer_of(response: &Response) -> Result<GraphAnswer, Error> {
+pub(crate) fn answer_of(response: &Response) -> Result<GraphAnswer, Error> {
     let body = if response.body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else if response.is_json() {
@@ -425,9 +467,55 @@ fn answer_of(response: &Response) -> Result<GraphAnswer, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{GraphRequest, batch_body};
-    use reqwest::Method;
+    use super::{GraphRequest, batch_body, sort_batch_round};
+    use crate::http::{RequestIds, Response, Service};
+    use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+    use reqwest::{Method, StatusCode};
     use serde_json::json;
+
+    fn batch_answer(body: serde_json::Value) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Response {
+            service: Service::Graph,
+            action: "assign the directory roles".to_owned(),
+            status: StatusCode::OK,
+            headers,
+            body: body.to_string().into_bytes(),
+            ids: RequestIds::default(),
+        }
+    }
+
+    #[test]
+    fn items_graph_could_not_serve_are_sent_again_until_the_last_round() {
+        let requests: Vec<GraphRequest> = (0..3)
+            .map(|i| GraphRequest::get(format!("/r{i}"), "assign a role"))
+            .collect();
+        let answer = batch_answer(json!({"responses": [
+            {"id": "1", "status": 201, "body": {"id": "a"}},
+            {"id": "2", "status": 500, "body": {"error": {"code": "UnknownError", "message": ""}}},
+            {"id": "3", "status": 429, "headers": {"Retry-After": "2"}, "body": null}
+        ]}));
+        let first = sort_batch_round(&requests, &[0, 1, 2], &answer, 1, 3).unwrap();
+        assert_eq!(first.answered.len(), 1);
+        assert_eq!(first.again, [1, 2]);
+        assert_eq!(first.retry_after, Some(std::time::Duration::from_secs(2)));
+        let last = sort_batch_round(&requests, &[0, 1, 2], &answer, 3, 3).unwrap();
+        assert!(
+            last.again.is_empty(),
+            "the last round keeps what Graph said"
+        );
+        assert_eq!(last.answered[1].1.status, 500);
+        let short = batch_answer(json!({"responses": [{"id": "1", "status": 200}]}));
+        let error = sort_batch_round(&requests, &[0, 1], &short, 1, 3)
+            .err()
+            .unwrap();
+        assert!(
+            error.message().contains("no response for request 2"),
+            "{}",
+            error.message()
+        );
+    }
 
     #[test]
     fn batch_items_carry_bodies_headers_and_live_dependencies() {

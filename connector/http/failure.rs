@@ -35,9 +35,7 @@ pub(crate) fn describe_chain(error: &reqwest::Error) -> (String, bool) {
             tls = true;
         }
         if let Some(io) = cause.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+            && wraps_tls_error(io)
         {
             tls = true;
         }
@@ -45,6 +43,22 @@ pub(crate) fn describe_chain(error: &reqwest::Error) -> (String, bool) {
         source = cause.source();
     }
     (message, tls)
+}
+
+/// Whether an I/O error carries a rustls error, also through I/O errors wrapped in one another (hyper's
+/// connector wraps tokio-rustls's `InvalidData` error in an `Other` one, whose `source()` skips the inner
+/// error).
+fn wraps_tls_error(io: &std::io::Error) -> bool {
+    let mut inner = io.get_ref();
+    while let Some(error) = inner {
+        if error.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        inner = error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref);
+    }
+    false
 }
 
 pub(crate) fn classify(error: &reqwest::Error) -> TransportFailure {
@@ -182,7 +196,18 @@ pub(crate) fn url_without_query(url: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::host_of;
+    use super::{host_of, wraps_tls_error};
+
+    #[test]
+    fn a_tls_error_is_found_inside_nested_io_errors() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName);
+        let nested =
+            std::io::Error::other(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
+        assert!(wraps_tls_error(&nested));
+        let plain =
+            std::io::Error::other(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(!wraps_tls_error(&plain));
+    }
 
     #[test]
     fn messages_name_the_host_only() {

@@ -50,11 +50,9 @@ pub fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    if let Ok(seconds) = value.parse::<f64>()
-        && seconds.is_finite()
-        && seconds >= 0.0
-    {
-        return Some(Duration::from_secs_f64(seconds));
+    if let Ok(seconds) = value.parse::<f64>() {
+        // A value too large for a `Duration` (e.g. `1e300`) reads as none rather than panicking.
+        return Duration::try_from_secs_f64(seconds).ok();
     }
     let at = OffsetDateTime::parse(value, &Rfc2822).ok()?;
     let delta = at - now;
@@ -197,5 +195,13 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+        assert_eq!(
+            parse_retry_after("1.5", now),
+            Some(Duration::from_millis(1500))
+        );
+        // Hostile values are no delay at all, never a panic.
+        assert_eq!(parse_retry_after("1e300", now), None);
+        assert_eq!(parse_retry_after("NaN", now), None);
+        assert_eq!(parse_retry_after("inf", now), None);
     }
 }

@@ -179,7 +179,7 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
         return Ok(());
     }
     let key_id = uuid::Uuid::new_v4().to_string();
-    let generated = new_certificate(run)?;
+    let generated = new_certificate(run).await?;
     let key = key_credential(generated, &key_id);
     let thumbprint = generated.details.thumbprint_sha1.clone();
     let subject = generated.details.subject.clone();
@@ -262,7 +262,7 @@ async fn read_created(run: &mut Run<'_>, path: &str) -> Result<Value, Error> {
 
 /// The new `keyCredentials` collection, when certificates change: the kept ones as Graph returned them,
 /// and the new one. `None` when nothing changes.
-fn new_keys(
+async fn new_keys(
     run: &mut Run<'_>,
     keys: &[Value],
     decision: &CertificateDecision,
@@ -337,7 +337,7 @@ fn new_keys(
                 return Ok(Some(collection));
             }
             let key_id = uuid::Uuid::new_v4().to_string();
-            let generated = new_certificate(run)?;
+            let generated = new_certificate(run).await?;
             collection.push(key_credential(generated, &key_id));
             let item = certificate_item(
                 ItemOutcome::Created,
@@ -367,7 +367,7 @@ async fn update(
         .unwrap_or_default();
     let decision = certificate_decision(run, &keys);
     let application_index = run.items.len();
-    let keys = new_keys(run, &keys, &decision)?;
+    let keys = new_keys(run, &keys, &decision).await?;
     let patch = patch(&app, &run.desired, keys);
     let app_id = text(&app["id"]);
     let outcome = if adopted {

@@ -209,17 +209,29 @@ pub(crate) fn certificate_decision(run: &Run<'_>, keys: &[Value]) -> Certificate
     )
 }
 
-/// Generates the new certificate (once per run).
-pub(crate) fn new_certificate<'r>(run: &'r mut Run<'_>) -> Result<&'r GeneratedCertificate, Error> {
+/// Generates the new certificate (once per run). The RSA key is made on a blocking thread of the plugin's
+/// runtime, so that a `cancel` ends the call at once instead of after the key (which is then dropped).
+pub(crate) async fn new_certificate<'r>(
+    run: &'r mut Run<'_>,
+) -> Result<&'r GeneratedCertificate, Error> {
     if run.generated.is_none() {
         let lifetime = number(run.settings, "credential_lifetime_days", 365).clamp(1, 3650) as u32;
         let options = GenerateOptions::new(run.desired.display_name.clone(), lifetime);
-        let generated = generate(&options, OffsetDateTime::now_utc()).map_err(|e| {
-            Error::new(
-                ErrorKind::Internal,
-                format!("The connector could not generate the certificate: {e}"),
-            )
-        })?;
+        let making =
+            tokio::task::spawn_blocking(move || generate(&options, OffsetDateTime::now_utc()));
+        let made = tokio::select! {
+            made = making => made,
+            () = run.call.cancelled() => return Err(run.call.cancelled_error()),
+        };
+        let generated = made
+            .map_err(|e| format!("{e}"))
+            .and_then(|made| made.map_err(|e| format!("{e}")))
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Internal,
+                    format!("The connector could not generate the certificate: {e}"),
+                )
+            })?;
         run.generated = Some(generated);
     }
     Ok(run.generated.as_ref().expect("generated above"))

@@ -11,7 +11,7 @@ use crate::event::WaitReason;
 use crate::graph::odata::alternate_key;
 use crate::graph::{Graph, GraphRequest};
 use crate::http::retry::Patience;
-use crate::provision::lag::is_replication_lag;
+use crate::provision::lag::{is_duplicate, is_replication_lag};
 
 /// The tag the Azure portal gives the service principals it lists under Enterprise applications.
 const INTEGRATED_APP_TAG: &str = "WindowsAzureActiveDirectoryIntegratedApp";
@@ -70,20 +70,11 @@ pub async fn create(
                 let id = answer.body["id"].as_str().unwrap_or_default().to_owned();
                 return Ok(Ensured { id, created: true });
             }
-            // It existed already (a retried request whose first attempt landed): read its id.
-            204 => loop {
-                if let Some(sp) = read(call, graph, app_id).await? {
-                    let id = sp["id"].as_str().unwrap_or_default().to_owned();
-                    return Ok(Ensured { id, created: false });
-                }
-                patience
-                    .wait(
-                        call,
-                        WaitReason::Replication,
-                        "the new service principal to become readable",
-                    )
-                    .await?;
-            },
+            // It existed already (a retried request whose first attempt landed): read its id. A 409
+            // duplicate says the same while the existing one has not replicated to the upsert's replica
+            // yet (its first attempt's answer was lost): it is waited for, never created again.
+            204 => return existing(call, graph, app_id, patience).await,
+            _ if is_duplicate(&answer) => return existing(call, graph, app_id, patience).await,
             _ if is_replication_lag(&answer) => {
                 patience
                     .wait(
@@ -96,5 +87,28 @@ pub async fn create(
             }
             _ => return Err(answer.failure()),
         }
+    }
+}
+
+/// The service principal of `app_id` that exists already: read (waiting within `patience` while it is not
+/// readable yet).
+async fn existing(
+    call: &Call<'_>,
+    graph: &Graph<'_>,
+    app_id: &str,
+    patience: &mut Patience,
+) -> Result<Ensured, Error> {
+    loop {
+        if let Some(sp) = read(call, graph, app_id).await? {
+            let id = sp["id"].as_str().unwrap_or_default().to_owned();
+            return Ok(Ensured { id, created: false });
+        }
+        patience
+            .wait(
+                call,
+                WaitReason::Replication,
+                "the new service principal to become readable",
+            )
+            .await?;
     }
 }

@@ -119,6 +119,7 @@ pub async fn authenticate(
         tenant_id: claims.tid,
         account,
         tokens,
+        written: std::sync::Mutex::default(),
     });
     Ok((data, warnings))
 }

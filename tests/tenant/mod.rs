@@ -157,6 +157,123 @@ pub fn sequential_round_trips_to(tenant: &Tenant, services: &[tenant_sim::Servic
     round_trips
 }
 
+/// What the directory holds for the application named `display_name`: its applications, their service
+/// principals, and the directory roles, app roles and delegated grants of those service principals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub applications: usize,
+    pub service_principals: usize,
+    pub role_assignments: usize,
+    pub app_role_assignments: usize,
+    pub delegated_grants: usize,
+}
+
+/// What a provisioned application has in the directory (before consent): itself, its service principal
+/// and its three directory roles.
+pub const PROVISIONED: Footprint = Footprint {
+    applications: 1,
+    service_principals: 1,
+    role_assignments: 3,
+    app_role_assignments: 0,
+    delegated_grants: 0,
+};
+
+/// The JSON document `document` with the member `name` set to `value` (an operation's input beside the
+/// settings, such as `confirm_application_id`).
+pub fn with_member(document: &str, name: &str, value: Value) -> String {
+    let mut input: Value = serde_json::from_str(document).unwrap();
+    input[name] = value;
+    input.to_string()
+}
+
+/// A member of a directory object (`null` when absent).
+fn member<'a>(object: &'a tenant_sim::directory::DirectoryObject, name: &str) -> &'a Value {
+    object.json.get(name).unwrap_or(&Value::Null)
+}
+
+/// The directory's objects for the application named `display_name` (read from tenant-sim's directory,
+/// not from what the connector reported).
+pub fn footprint(tenant: &Tenant, display_name: &str) -> Footprint {
+    let directory = tenant.directory();
+    let directory = directory.read();
+    let app_ids: Vec<&Value> = directory
+        .applications
+        .iter()
+        .filter(|a| member(a, "displayName") == display_name)
+        .map(|a| member(a, "appId"))
+        .collect();
+    let sp_ids: Vec<&Value> = directory
+        .service_principals
+        .iter()
+        .filter(|s| app_ids.contains(&member(s, "appId")))
+        .map(|s| member(s, "id"))
+        .collect();
+    let of_sp = |objects: &[tenant_sim::directory::DirectoryObject], name: &str| {
+        objects
+            .iter()
+            .filter(|o| sp_ids.contains(&member(o, name)))
+            .count()
+    };
+    Footprint {
+        applications: app_ids.len(),
+        service_principals: sp_ids.len(),
+        role_assignments: of_sp(&directory.role_assignments, "principalId"),
+        app_role_assignments: of_sp(&directory.app_role_assignments, "principalId"),
+        delegated_grants: of_sp(&directory.oauth2_permission_grants, "clientId"),
+    }
+}
+
+/// Objects the directory holds twice, as "kind key" lines: applications by unique name and by display
+/// name, service principals by appId, role assignments by principal and role, app role assignments by
+/// principal, resource and role, delegated grants by client, resource, consent type and principal.
+pub fn duplicates(tenant: &Tenant) -> Vec<String> {
+    let directory = tenant.directory();
+    let directory = directory.read();
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let mut count = |kind: &str,
+                     objects: &[tenant_sim::directory::DirectoryObject],
+                     keys: &[&str]| {
+        for object in objects {
+            let values: Vec<String> = keys.iter().map(|k| member(object, k).to_string()).collect();
+            if values.iter().all(|v| v == "null") {
+                continue;
+            }
+            *seen
+                .entry(format!("{kind} {}", values.join(" ")))
+                .or_default() += 1;
+        }
+    };
+    count("application", &directory.applications, &["uniqueName"]);
+    count("application", &directory.applications, &["displayName"]);
+    count(
+        "service_principal",
+        &directory.service_principals,
+        &["appId"],
+    );
+    count(
+        "role_assignment",
+        &directory.role_assignments,
+        &["principalId", "roleDefinitionId", "directoryScopeId"],
+    );
+    count(
+        "app_role_assignment",
+        &directory.app_role_assignments,
+        &["principalId", "resourceId", "appRoleId"],
+    );
+    count(
+        "delegated_grant",
+        &directory.oauth2_permission_grants,
+        &["clientId", "resourceId", "consentType", "principalId"],
+    );
+    let mut twice: Vec<String> = seen
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(key, n)| format!("{key} ({n} times)"))
+        .collect();
+    twice.sort();
+    twice
+}
+
 /// Runs provision with `settings` on a signed-in session and returns what a host stores from its result:
 /// `data.settings`, with the handed-over certificate and key (`data.credential.pem`) in `certificate_pem`.
 pub fn provisioned(session: &Session, settings: &str) -> Value {
