@@ -159,7 +159,7 @@ pub fn run(plugin: &Plugin, latency: Duration) -> Result<Vec<StepRun>, String> {
         &mut call("authenticate", settings.clone()),
         &mut session,
     );
-    if document["status"] != "OK" {
+    if document["ok"] != true {
         return Err(format!("sign-in failed: {}", document["error"]));
     }
     let first = measure(
@@ -167,7 +167,7 @@ pub fn run(plugin: &Plugin, latency: Duration) -> Result<Vec<StepRun>, String> {
         &mut call("provision", settings.clone()),
         &mut session,
     );
-    if first["status"] != "OK" {
+    if first["ok"] != true {
         return Err(format!("provision failed: {}", first["error"]));
     }
     let mut stored = first["data"]["settings"].clone();

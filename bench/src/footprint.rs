@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use connector_abi::ConnectorStatus;
 use host_sim::plugin::{Plugin, Session};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -42,9 +43,9 @@ pub fn probe_load(plugin: &Path) -> Result<(), String> {
     let loaded = Plugin::load(plugin).map_err(|e| e.to_string())?;
     let _ = loaded.abi_version();
     let (mut session, _) = Session::new(&loaded, None, |_| {}).map_err(|e| e.to_string())?;
-    let (_, described) = session.describe().map_err(|e| e.to_string())?;
+    let (status, described) = session.describe().map_err(|e| e.to_string())?;
     let took = started.elapsed();
-    if described["status"] != "OK" {
+    if !status.is_ok() {
         return Err(format!("describe failed: {}", described["error"]));
     }
     println!("{}", json!({ "micros": took.as_micros() as u64 }));
@@ -100,9 +101,9 @@ pub fn probe_footprint(plugin: &Path, settings: &Value) -> Result<(), String> {
     let check =
         |what: &str,
          result: Result<(connector_abi::StatusCode, Value), host_sim::plugin::CallError>| {
-            let (_, document) = result.map_err(|e| e.to_string())?;
-            match document["status"].as_str() {
-                Some("OK" | "NOT_AVAILABLE") => Ok(document),
+            let (status, document) = result.map_err(|e| e.to_string())?;
+            match status.known() {
+                Some(ConnectorStatus::Ok | ConnectorStatus::NotAvailable) => Ok(document),
                 _ => Err(format!("{what} failed: {}", document["error"])),
             }
         };

@@ -2,6 +2,7 @@
 //! the application it uses, through the plugin's `remove` (after a sign-in, and only once the administrator
 //! confirmed the application the plugin names).
 
+use connector_abi::ConnectorStatus;
 use serde_json::{Value, json};
 
 use crate::connections::{Common, plugin_of, print_json, wizard_for};
@@ -101,9 +102,9 @@ fn remove_application(wizard: &mut Wizard<'_>, options: &RemoveOptions) -> Resul
     };
     wizard.ui().heading(step.title());
     let (status, document) = wizard.call(&step, "remove", &[])?;
-    let application = match document["status"].as_str() {
-        Some("CONFIRMATION_REQUIRED") => document["data"]["application"].clone(),
-        Some("OK") => {
+    let application = match status.known() {
+        Some(ConnectorStatus::ConfirmationRequired) => document["data"]["application"].clone(),
+        Some(ConnectorStatus::Ok) => {
             return report_removed(wizard, &document);
         }
         _ => {

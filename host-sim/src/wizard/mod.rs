@@ -22,6 +22,7 @@ mod test;
 
 use std::rc::Rc;
 
+use connector_abi::ConnectorStatus;
 use serde_json::{Value, json};
 
 use crate::description::{Description, MODE_FIELD, Step};
@@ -364,7 +365,8 @@ impl<'p> Wizard<'p> {
 
     /// The fields an operation (not `configure`) refused only as `required` that no step collected yet.
     fn asked_too_early(&self, operation: &str, document: &Value) -> Vec<String> {
-        if operation == "configure" || document["status"] != "INVALID_SETTINGS" {
+        if operation == "configure" || document["status"] != ConnectorStatus::InvalidSettings.name()
+        {
             return Vec::new();
         }
         let errors: Vec<&Value> = document["error"]["fields"]

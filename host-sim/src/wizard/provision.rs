@@ -4,6 +4,7 @@
 //! each item's outcome; the settings and the one-time credential it hands over are kept at once, also when
 //! it fails half-way (`docs/abi.md`, "provision").
 
+use connector_abi::ConnectorStatus;
 use serde_json::{Value, json};
 
 use crate::description::Step;
@@ -96,11 +97,13 @@ impl Wizard<'_> {
                 .as_array()
                 .cloned()
                 .unwrap_or_default();
-            match document["status"].as_str() {
-                Some("CONFIRMATION_REQUIRED") if adopt.is_none() && candidates.len() == 1 => {
+            match status.known() {
+                Some(ConnectorStatus::ConfirmationRequired)
+                    if adopt.is_none() && candidates.len() == 1 =>
+                {
                     adopt = Some(self.confirm_adoption(&document, &candidates[0])?);
                 }
-                Some("CONFLICT") if !candidates.is_empty() => {
+                Some(ConnectorStatus::Conflict) if !candidates.is_empty() => {
                     self.show_failure(status, &document);
                     render::candidates(&self.ui, &candidates);
                     return Err(Failure::new(

@@ -6,6 +6,7 @@ use crate::description::Step;
 use crate::exit::{CANCELLED, Failure, OPERATION_FAILED};
 use crate::terminal::{Tone, count};
 use crate::wizard::{Wizard, render};
+use connector_abi::ConnectorStatus;
 
 impl Wizard<'_> {
     /// Runs Test connection; returns once it passed, or failed and the administrator chose to save anyway.
@@ -29,7 +30,7 @@ impl Wizard<'_> {
                 self.warn_once(&document);
                 return Ok(());
             }
-            if document["status"].as_str() == Some("TEST_FAILED") {
+            if document["status"] == ConnectorStatus::TestFailed.name() {
                 self.ui.line(format!(
                     "  {}",
                     self.ui.paint(
