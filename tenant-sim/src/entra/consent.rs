@@ -94,17 +94,7 @@ fn needed_scopes(
                 let Some(id) = access.get("id").and_then(Value::as_str) else {
                     continue;
                 };
-                if let Some(value) = resource
-                    .array("oauth2PermissionScopes")
-                    .iter()
-                    .find(|s| {
-                        s.get("id")
-                            .and_then(Value::as_str)
-                            .is_some_and(|i| i.eq_ignore_ascii_case(id))
-                    })
-                    .and_then(|s| s.get("value"))
-                    .and_then(Value::as_str)
-                {
+                if let Some(value) = resource.permission_value("oauth2PermissionScopes", id) {
                     needed.push(value.to_owned());
                 }
             }
