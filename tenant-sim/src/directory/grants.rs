@@ -350,30 +350,29 @@ impl DirectoryData {
         self.oauth2_permission_grants.iter().find(|g| g.id() == id)
     }
 
-    /// Replaces the `scope` of a delegated permission grant (`PATCH /oauth2PermissionGrants/{id}`).
-    pub fn set_grant_scope(&mut self, id: &str, scope: &str) -> Result<(), DirectoryError> {
-        let grant = self
-            .oauth2_permission_grants
-            .iter_mut()
-            .find(|g| g.id() == id)
-            .ok_or_else(|| DirectoryError::NotFound {
-                kind: "oAuth2PermissionGrant",
-                id: id.to_owned(),
-            })?;
-        grant.json.insert("scope".to_owned(), json!(scope));
-        Ok(())
-    }
-
-    /// Removes a delegated permission grant.
-    pub fn remove_grant(&mut self, id: &str) -> Result<DirectoryObject, DirectoryError> {
-        let index = self
-            .oauth2_permission_grants
+    /// Where the delegated permission grant `id` stands, or not found.
+    fn delegated_grant_index(&self, id: &str) -> Result<usize, DirectoryError> {
+        self.oauth2_permission_grants
             .iter()
             .position(|g| g.id() == id)
             .ok_or_else(|| DirectoryError::NotFound {
                 kind: "oAuth2PermissionGrant",
                 id: id.to_owned(),
-            })?;
+            })
+    }
+
+    /// Replaces the `scope` of a delegated permission grant (`PATCH /oauth2PermissionGrants/{id}`).
+    pub fn set_grant_scope(&mut self, id: &str, scope: &str) -> Result<(), DirectoryError> {
+        let index = self.delegated_grant_index(id)?;
+        self.oauth2_permission_grants[index]
+            .json
+            .insert("scope".to_owned(), json!(scope));
+        Ok(())
+    }
+
+    /// Removes a delegated permission grant.
+    pub fn remove_grant(&mut self, id: &str) -> Result<DirectoryObject, DirectoryError> {
+        let index = self.delegated_grant_index(id)?;
         Ok(self.oauth2_permission_grants.remove(index))
     }
 }
