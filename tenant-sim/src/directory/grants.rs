@@ -15,6 +15,24 @@ fn same(a: Option<&str>, b: &str) -> bool {
     a.is_some_and(|a| a.eq_ignore_ascii_case(b))
 }
 
+/// Whether the delegated grant `g` is the one for (client, resource, consent type, principal): Entra
+/// keeps one grant per key.
+fn has_key(
+    g: &DirectoryObject,
+    client_sp_id: &str,
+    resource_sp_id: &str,
+    consent_type: ConsentType,
+    principal_id: Option<&str>,
+) -> bool {
+    same(g.str("clientId"), client_sp_id)
+        && same(g.str("resourceId"), resource_sp_id)
+        && g.str("consentType") == Some(consent_type.as_str())
+        && match principal_id {
+            Some(p) => same(g.str("principalId"), p),
+            None => g.json.get("principalId").is_none_or(Value::is_null),
+        }
+}
+
 impl DirectoryData {
     /// Grants an application permission: an app role of `resource_sp_id` assigned to `principal_id` (a
     /// service principal, or a user). A duplicate is refused as Graph refuses it.
@@ -124,15 +142,9 @@ impl DirectoryData {
         consent_type: ConsentType,
         principal_id: Option<&str>,
     ) -> Option<&DirectoryObject> {
-        self.oauth2_permission_grants.iter().find(|g| {
-            same(g.str("clientId"), client_sp_id)
-                && same(g.str("resourceId"), resource_sp_id)
-                && g.str("consentType") == Some(consent_type.as_str())
-                && match principal_id {
-                    Some(p) => same(g.str("principalId"), p),
-                    None => g.json.get("principalId").is_none_or(Value::is_null),
-                }
-        })
+        self.oauth2_permission_grants
+            .iter()
+            .find(|g| has_key(g, client_sp_id, resource_sp_id, consent_type, principal_id))
     }
 
     /// Grants delegated permissions, widening the existing grant for the same key (Entra keeps one grant
@@ -161,15 +173,10 @@ impl DirectoryData {
                 )
             })?),
         };
-        let existing = self.oauth2_permission_grants.iter().position(|g| {
-            same(g.str("clientId"), client_sp_id)
-                && same(g.str("resourceId"), resource_sp_id)
-                && g.str("consentType") == Some(consent_type.as_str())
-                && match principal_id {
-                    Some(p) => same(g.str("principalId"), p),
-                    None => g.json.get("principalId").is_none_or(Value::is_null),
-                }
-        });
+        let existing = self
+            .oauth2_permission_grants
+            .iter()
+            .position(|g| has_key(g, client_sp_id, resource_sp_id, consent_type, principal_id));
         match existing {
             Some(index) => {
                 let grant = &mut self.oauth2_permission_grants[index];

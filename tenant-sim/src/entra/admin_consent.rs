@@ -15,7 +15,7 @@ use crate::directory::well_known::{
 };
 use crate::directory::{ConsentType, DirectoryError};
 use crate::entra::authorize::{redirect_matches, redirect_mismatch, requesting_client};
-use crate::entra::consent::{DELEGATED_CONSENT_ROLES, signed_in_user};
+use crate::entra::consent::{DELEGATED_CONSENT_ROLES, needs_admin_approval, signed_in_user};
 use crate::entra::error::{EntraError, found};
 use crate::entra::form::form;
 use crate::knobs::ConsentAnswer;
@@ -167,15 +167,7 @@ pub(crate) async fn admin_consent(
     }) && data.has_active_role(&user.id, DELEGATED_CONSENT_ROLES);
     if !allowed {
         drop(data);
-        return fail(EntraError::new(
-            StatusCode::BAD_REQUEST,
-            "access_denied",
-            90094,
-            format!(
-                "Need admin approval. {} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.",
-                client.display_name
-            ),
-        ));
+        return fail(needs_admin_approval(&client));
     }
     let client_sp_id = match data.service_principal_by_app_id(&client.app_id) {
         Some(sp) => sp.id().to_owned(),
