@@ -34,6 +34,20 @@ fn has_key(
 }
 
 impl DirectoryData {
+    /// Not found for the first of `ids` that is no service principal here.
+    fn require_service_principals(&self, ids: [&str; 2]) -> Result<(), DirectoryError> {
+        match ids
+            .into_iter()
+            .find(|id| self.service_principal(id).is_none())
+        {
+            Some(id) => Err(DirectoryError::NotFound {
+                kind: "servicePrincipal",
+                id: id.to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Grants an application permission: an app role of `resource_sp_id` assigned to `principal_id` (a
     /// service principal, or a user). A duplicate is refused as Graph refuses it.
     pub fn grant_app_role(
@@ -157,14 +171,7 @@ impl DirectoryData {
         principal_id: Option<&str>,
         scopes: &[&str],
     ) -> Result<DirectoryObject, DirectoryError> {
-        for id in [client_sp_id, resource_sp_id] {
-            if self.service_principal(id).is_none() {
-                return Err(DirectoryError::NotFound {
-                    kind: "servicePrincipal",
-                    id: id.to_owned(),
-                });
-            }
-        }
+        self.require_service_principals([client_sp_id, resource_sp_id])?;
         let principal_id = match consent_type {
             ConsentType::AllPrincipals => None,
             ConsentType::Principal => Some(principal_id.ok_or_else(|| {
@@ -299,14 +306,7 @@ impl DirectoryData {
         principal_id: Option<&str>,
         scope: &str,
     ) -> Result<DirectoryObject, DirectoryError> {
-        for id in [client_sp_id, resource_sp_id] {
-            if self.service_principal(id).is_none() {
-                return Err(DirectoryError::NotFound {
-                    kind: "servicePrincipal",
-                    id: id.to_owned(),
-                });
-            }
-        }
+        self.require_service_principals([client_sp_id, resource_sp_id])?;
         if let Some(user) = principal_id
             && self.user(user).is_none()
         {
