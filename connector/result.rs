@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::operation::Operation;
+use crate::operation::{Operation, Step};
 
 /// Something an operation already did, so that a console can show partial progress after a failure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -111,5 +111,60 @@ impl Outcome {
     /// The warnings.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+}
+
+/// What a network operation (`provision`, `consent`) did, including on failure, before the session makes it
+/// the call's [`Outcome`].
+#[derive(Debug)]
+pub struct Report {
+    /// `data` on success, or the error.
+    pub result: Result<Value, Error>,
+    /// What was written before the call ended.
+    pub done: Vec<Done>,
+    /// `data` of a failure: what the operation found or must hand over even though it failed (the
+    /// permissions so far, a certificate already on the application, the adoption candidates).
+    pub failure_data: Option<Value>,
+    /// Things the administrator should know.
+    pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    /// A report of `data` on success with what was done.
+    pub fn success(data: Value, done: Vec<Done>) -> Report {
+        Report {
+            result: Ok(data),
+            done,
+            failure_data: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A report of a failure before anything was done.
+    pub fn failed(error: Error) -> Report {
+        Report {
+            result: Err(error),
+            done: Vec::new(),
+            failure_data: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The outcome of `operation`: its data or its error (said to be in `step` unless it already names
+    /// one), the failure's data, what was done, and the warnings: `first` (those of the settings), then the
+    /// report's own.
+    pub fn into_outcome(self, operation: Operation, step: Step, first: &[Warning]) -> Outcome {
+        let outcome = match self.result {
+            Ok(data) => Outcome::success(operation, data),
+            Err(error) => Outcome::failure(operation, error.or_step(step)),
+        };
+        let outcome = match self.failure_data {
+            Some(data) => outcome.with_failure_data(data),
+            None => outcome,
+        };
+        outcome
+            .with_done(self.done)
+            .with_warnings(first.iter().cloned())
+            .with_warnings(self.warnings)
     }
 }

@@ -367,17 +367,7 @@ impl Session {
             if let Some(app_id) = written {
                 signed_in.note_written(app_id);
             }
-            let mut outcome = match report.result {
-                Ok(data) => Outcome::success(operation, data),
-                Err(error) => Outcome::failure(operation, error.or_step(Step::Provision)),
-            };
-            if let Some(data) = report.failure_data {
-                outcome = outcome.with_failure_data(data);
-            }
-            outcome
-                .with_done(report.done)
-                .with_warnings(settings.warnings().to_vec())
-                .with_warnings(report.warnings)
+            report.into_outcome(operation, Step::Provision, settings.warnings())
         })
     }
 
@@ -409,16 +399,7 @@ impl Session {
             if let Some(app_id) = settings.text("application_id") {
                 signed_in.note_written(app_id);
             }
-            let mut outcome = match report.result {
-                Ok(data) => Outcome::success(operation, data),
-                Err(error) => Outcome::failure(operation, error.or_step(Step::Consent)),
-            };
-            if let Some(data) = report.failure_data {
-                outcome = outcome.with_failure_data(data);
-            }
-            outcome
-                .with_done(report.done)
-                .with_warnings(settings.warnings().to_vec())
+            report.into_outcome(operation, Step::Consent, settings.warnings())
         })
     }
 

@@ -27,30 +27,9 @@ use crate::error::{Error, ErrorKind, FieldError};
 use crate::http::retry::Patience;
 use crate::http::{HttpClient, SignInOptions};
 use crate::network::SignedIn;
-use crate::result::Done;
+use crate::result::Report;
 use crate::settings::Settings;
 use crate::settings::parse_additional;
-
-/// What consent did, including on failure.
-#[derive(Debug)]
-pub struct Report {
-    /// `data` on success, or the error.
-    pub result: Result<Value, Error>,
-    /// What was written before the call ended.
-    pub done: Vec<Done>,
-    /// `data` of a failure: the permissions and what happened to each, when the lookups got that far.
-    pub failure_data: Option<Value>,
-}
-
-impl Report {
-    fn failed(error: Error) -> Report {
-        Report {
-            result: Err(error),
-            done: Vec::new(),
-            failure_data: None,
-        }
-    }
-}
 
 /// The `data` of a result: the method, the application and each permission.
 fn data(method: &str, client: &Value, grants: &[Grant]) -> Value {
@@ -116,11 +95,7 @@ pub async fn consent(
         )
         .await
         {
-            Ok(grants) => Report {
-                result: Ok(data("browser", &lookup.client, &grants)),
-                done: Vec::new(),
-                failure_data: None,
-            },
+            Ok(grants) => Report::success(data("browser", &lookup.client, &grants), Vec::new()),
             Err(error) => Report::failed(error),
         };
     }
@@ -129,15 +104,11 @@ pub async fn consent(
         programmatic::grant(call, &graph, account, &lookup, &permissions, &mut patience).await;
     let document = data("programmatic", &lookup.client, &granted.grants);
     match granted.error {
-        None => Report {
-            result: Ok(document),
-            done: granted.done,
-            failure_data: None,
-        },
+        None => Report::success(document, granted.done),
         Some(error) => Report {
-            result: Err(error),
-            done: granted.done,
             failure_data: Some(document),
+            done: granted.done,
+            ..Report::failed(error)
         },
     }
 }

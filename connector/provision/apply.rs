@@ -153,6 +153,18 @@ fn new_principal_items(run: &mut Run<'_>) {
     }
 }
 
+/// The items of a new application after its own: its permissions, its redirect URI and `certificate` (all
+/// to be created).
+fn new_application_items(run: &mut Run<'_>, certificate: Item) {
+    let all = run.desired.permissions.clone();
+    permission_items(run, &all);
+    if let Some(uri) = run.desired.redirect_uri {
+        run.items
+            .push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
+    }
+    run.items.push(certificate);
+}
+
 /// A fresh application: one upsert with everything, then its service principal and roles.
 async fn create(run: &mut Run<'_>) -> Result<(), Error> {
     if run.input.plan_only {
@@ -161,19 +173,8 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
             ItemOutcome::Created,
             run.desired.display_name.clone(),
         ));
-        let all = run.desired.permissions.clone();
-        permission_items(run, &all);
-        if let Some(uri) = run.desired.redirect_uri {
-            run.items
-                .push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
-        }
-        run.items.push(certificate_item(
-            ItemOutcome::Created,
-            &subject(run),
-            None,
-            None,
-            None,
-        ));
+        let certificate = certificate_item(ItemOutcome::Created, &subject(run), None, None, None);
+        new_application_items(run, certificate);
         new_principal_items(run);
         secret_plan(run, &[]);
         return Ok(());
@@ -211,19 +212,14 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
         .with("app_id", app["appId"].clone())
         .with("unique_name", run.desired.unique_name.clone()),
     );
-    let all = run.desired.permissions.clone();
-    permission_items(run, &all);
-    if let Some(uri) = run.desired.redirect_uri {
-        run.items
-            .push(Item::new(ItemKind::RedirectUri, ItemOutcome::Created, uri));
-    }
-    run.items.push(certificate_item(
+    let certificate = certificate_item(
         ItemOutcome::Created,
         &subject,
         Some(&thumbprint),
         Some(key_id),
         Some(not_after),
-    ));
+    );
+    new_application_items(run, certificate);
     let name = run.desired.display_name.clone();
     done(
         run,

@@ -40,37 +40,12 @@ use crate::provision::item::Item;
 use crate::provision::lookup::{look_up, unknown_resource};
 use crate::provision::permissions::{required, resolve};
 use crate::provision::unique_name::unique_name;
-use crate::result::{Done, Warning};
+use crate::result::{Done, Report, Warning};
 use crate::settings::Settings;
 use crate::settings::parse_additional;
 
 /// How many days before its end a held certificate is replaced, when the settings do not say.
 pub const DEFAULT_RENEWAL_DAYS: i64 = 30;
-
-/// What provision did (or, in plan mode, would do), including on failure.
-#[derive(Debug)]
-pub struct Report {
-    /// `data` on success, or the error.
-    pub result: Result<Value, Error>,
-    /// What was written before the call ended.
-    pub done: Vec<Done>,
-    /// `data` of a failure: what the host must still keep (a certificate already on the application) and
-    /// the items so far; or the adoption candidates.
-    pub failure_data: Option<Value>,
-    /// Things the administrator should know.
-    pub warnings: Vec<Warning>,
-}
-
-impl Report {
-    fn failed(error: Error) -> Report {
-        Report {
-            result: Err(error),
-            done: Vec::new(),
-            failure_data: None,
-            warnings: Vec::new(),
-        }
-    }
-}
 
 /// Everything one run works with.
 pub(crate) struct Run<'a> {
@@ -262,44 +237,27 @@ fn finish(run: Run<'_>, outcome: Result<(), (Error, Option<Value>)>) -> Report {
     } else {
         run.generated.as_ref().map(credential::hand_over)
     };
-    match outcome {
-        Ok(()) => {
-            let data = json!({
-                "plan_only": run.input.plan_only,
-                "application": run.application,
-                "service_principal": run.service_principal,
-                "items": run.items,
-                "credential": credential,
-                "secret": run.secret,
-                "settings": settings_to_store(&run),
-            });
-            Report {
-                result: Ok(data),
-                done: run.done,
-                failure_data: None,
-                warnings: run.warnings,
-            }
-        }
-        Err((error, candidates)) => {
-            let failure_data = match candidates {
-                Some(candidates) => Some(json!({ "candidates": candidates })),
-                None if run.items.is_empty() && credential.is_none() => None,
-                None => Some(json!({
-                    "plan_only": run.input.plan_only,
-                    "application": run.application,
-                    "service_principal": run.service_principal,
-                    "items": run.items,
-                    "credential": credential,
-                    "secret": run.secret,
-                    "settings": settings_to_store(&run),
-                })),
-            };
-            Report {
-                result: Err(error),
-                done: run.done,
-                failure_data,
-                warnings: run.warnings,
-            }
-        }
+    let data = || {
+        json!({
+            "plan_only": run.input.plan_only,
+            "application": run.application,
+            "service_principal": run.service_principal,
+            "items": run.items,
+            "credential": credential,
+            "secret": run.secret,
+            "settings": settings_to_store(&run),
+        })
+    };
+    let (result, failure_data) = match outcome {
+        Ok(()) => (Ok(data()), None),
+        Err((error, Some(candidates))) => (Err(error), Some(json!({ "candidates": candidates }))),
+        Err((error, None)) if run.items.is_empty() && credential.is_none() => (Err(error), None),
+        Err((error, None)) => (Err(error), Some(data())),
+    };
+    Report {
+        result,
+        done: run.done,
+        failure_data,
+        warnings: run.warnings,
     }
 }

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use tenant_sim::{DeviceCodeApproval, KnobSettings, SeedOptions, Tenant, TenantOptions};
 
 use crate::answers::Answers;
-use crate::connections::add::{AddOptions, add};
-use crate::connections::{connection_json, print_json};
+use crate::connections::add::{AddOptions, add, outcome_members};
+use crate::connections::print_json;
 use crate::exit::{BAD_INPUT, Failure, OPERATION_FAILED};
 use crate::store::Store;
 use crate::terminal::{Tone, Ui};
@@ -194,15 +194,9 @@ pub fn run(options: &DemoOptions) -> Result<(), Failure> {
         }
     }
     if options.json {
-        let connection = outcome
-            .as_ref()
-            .ok()
-            .map_or(Value::Null, |(connection, _)| connection_json(connection));
-        print_json(
-            &outcome,
-            json!({ "store": store.path(), "connection": connection, "steps": record,
-                    "elapsed_ms": elapsed.as_millis() as u64 }),
-        );
+        let mut members = outcome_members(&store, &outcome, record);
+        members["elapsed_ms"] = json!(elapsed.as_millis() as u64);
+        print_json(&outcome, members);
     }
     outcome.map(drop)
 }

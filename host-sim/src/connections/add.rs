@@ -38,16 +38,23 @@ pub fn run(common: &Common, options: &AddOptions) -> Result<(), Failure> {
     let mut record = Vec::new();
     let outcome = add(&ui, prompter, &mut store, options, None, &mut record);
     if common.json {
-        let connection = outcome
-            .as_ref()
-            .ok()
-            .map_or(Value::Null, |(connection, _)| connection_json(connection));
-        print_json(
-            &outcome,
-            json!({ "store": store.path(), "connection": connection, "steps": record }),
-        );
+        print_json(&outcome, outcome_members(&store, &outcome, record));
     }
     outcome.map(drop)
+}
+
+/// The members of the JSON document that tells what `add` did (for `--json`): the store, the connection
+/// as saved (`null` when none was) and the calls made.
+pub fn outcome_members(
+    store: &Store,
+    outcome: &Result<(Connection, Description), Failure>,
+    record: Vec<Value>,
+) -> Value {
+    let connection = outcome
+        .as_ref()
+        .ok()
+        .map_or(Value::Null, |(connection, _)| connection_json(connection));
+    json!({ "store": store.path(), "connection": connection, "steps": record })
 }
 
 /// Runs the wizard and saves the connection: returns it as saved, with the plugin's description. `record` receives every call made

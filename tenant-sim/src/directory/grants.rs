@@ -15,7 +15,39 @@ fn same(a: Option<&str>, b: &str) -> bool {
     a.is_some_and(|a| a.eq_ignore_ascii_case(b))
 }
 
+/// Whether the delegated grant `g` is the one for (client, resource, consent type, principal): Entra
+/// keeps one grant per key.
+fn has_key(
+    g: &DirectoryObject,
+    client_sp_id: &str,
+    resource_sp_id: &str,
+    consent_type: ConsentType,
+    principal_id: Option<&str>,
+) -> bool {
+    same(g.str("clientId"), client_sp_id)
+        && same(g.str("resourceId"), resource_sp_id)
+        && g.str("consentType") == Some(consent_type.as_str())
+        && match principal_id {
+            Some(p) => same(g.str("principalId"), p),
+            None => g.json.get("principalId").is_none_or(Value::is_null),
+        }
+}
+
 impl DirectoryData {
+    /// Not found for the first of `ids` that is no service principal here.
+    fn require_service_principals(&self, ids: [&str; 2]) -> Result<(), DirectoryError> {
+        match ids
+            .into_iter()
+            .find(|id| self.service_principal(id).is_none())
+        {
+            Some(id) => Err(DirectoryError::NotFound {
+                kind: "servicePrincipal",
+                id: id.to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Grants an application permission: an app role of `resource_sp_id` assigned to `principal_id` (a
     /// service principal, or a user). A duplicate is refused as Graph refuses it.
     pub fn grant_app_role(
@@ -124,15 +156,9 @@ impl DirectoryData {
         consent_type: ConsentType,
         principal_id: Option<&str>,
     ) -> Option<&DirectoryObject> {
-        self.oauth2_permission_grants.iter().find(|g| {
-            same(g.str("clientId"), client_sp_id)
-                && same(g.str("resourceId"), resource_sp_id)
-                && g.str("consentType") == Some(consent_type.as_str())
-                && match principal_id {
-                    Some(p) => same(g.str("principalId"), p),
-                    None => g.json.get("principalId").is_none_or(Value::is_null),
-                }
-        })
+        self.oauth2_permission_grants
+            .iter()
+            .find(|g| has_key(g, client_sp_id, resource_sp_id, consent_type, principal_id))
     }
 
     /// Grants delegated permissions, widening the existing grant for the same key (Entra keeps one grant
@@ -145,14 +171,7 @@ impl DirectoryData {
         principal_id: Option<&str>,
         scopes: &[&str],
     ) -> Result<DirectoryObject, DirectoryError> {
-        for id in [client_sp_id, resource_sp_id] {
-            if self.service_principal(id).is_none() {
-                return Err(DirectoryError::NotFound {
-                    kind: "servicePrincipal",
-                    id: id.to_owned(),
-                });
-            }
-        }
+        self.require_service_principals([client_sp_id, resource_sp_id])?;
         let principal_id = match consent_type {
             ConsentType::AllPrincipals => None,
             ConsentType::Principal => Some(principal_id.ok_or_else(|| {
@@ -161,15 +180,10 @@ impl DirectoryData {
                 )
             })?),
         };
-        let existing = self.oauth2_permission_grants.iter().position(|g| {
-            same(g.str("clientId"), client_sp_id)
-                && same(g.str("resourceId"), resource_sp_id)
-                && g.str("consentType") == Some(consent_type.as_str())
-                && match principal_id {
-                    Some(p) => same(g.str("principalId"), p),
-                    None => g.json.get("principalId").is_none_or(Value::is_null),
-                }
-        });
+        let existing = self
+            .oauth2_permission_grants
+            .iter()
+            .position(|g| has_key(g, client_sp_id, resource_sp_id, consent_type, principal_id));
         match existing {
             Some(index) => {
                 let grant = &mut self.oauth2_permission_grants[index];
@@ -292,14 +306,7 @@ impl DirectoryData {
         principal_id: Option<&str>,
         scope: &str,
     ) -> Result<DirectoryObject, DirectoryError> {
-        for id in [client_sp_id, resource_sp_id] {
-            if self.service_principal(id).is_none() {
-                return Err(DirectoryError::NotFound {
-                    kind: "servicePrincipal",
-                    id: id.to_owned(),
-                });
-            }
-        }
+        self.require_service_principals([client_sp_id, resource_sp_id])?;
         if let Some(user) = principal_id
             && self.user(user).is_none()
         {
@@ -350,30 +357,29 @@ impl DirectoryData {
         self.oauth2_permission_grants.iter().find(|g| g.id() == id)
     }
 
-    /// Replaces the `scope` of a delegated permission grant (`PATCH /oauth2PermissionGrants/{id}`).
-    pub fn set_grant_scope(&mut self, id: &str, scope: &str) -> Result<(), DirectoryError> {
-        let grant = self
-            .oauth2_permission_grants
-            .iter_mut()
-            .find(|g| g.id() == id)
-            .ok_or_else(|| DirectoryError::NotFound {
-                kind: "oAuth2PermissionGrant",
-                id: id.to_owned(),
-            })?;
-        grant.json.insert("scope".to_owned(), json!(scope));
-        Ok(())
-    }
-
-    /// Removes a delegated permission grant.
-    pub fn remove_grant(&mut self, id: &str) -> Result<DirectoryObject, DirectoryError> {
-        let index = self
-            .oauth2_permission_grants
+    /// Where the delegated permission grant `id` stands, or not found.
+    fn delegated_grant_index(&self, id: &str) -> Result<usize, DirectoryError> {
+        self.oauth2_permission_grants
             .iter()
             .position(|g| g.id() == id)
             .ok_or_else(|| DirectoryError::NotFound {
                 kind: "oAuth2PermissionGrant",
                 id: id.to_owned(),
-            })?;
+            })
+    }
+
+    /// Replaces the `scope` of a delegated permission grant (`PATCH /oauth2PermissionGrants/{id}`).
+    pub fn set_grant_scope(&mut self, id: &str, scope: &str) -> Result<(), DirectoryError> {
+        let index = self.delegated_grant_index(id)?;
+        self.oauth2_permission_grants[index]
+            .json
+            .insert("scope".to_owned(), json!(scope));
+        Ok(())
+    }
+
+    /// Removes a delegated permission grant.
+    pub fn remove_grant(&mut self, id: &str) -> Result<DirectoryObject, DirectoryError> {
+        let index = self.delegated_grant_index(id)?;
         Ok(self.oauth2_permission_grants.remove(index))
     }
 }

@@ -38,6 +38,20 @@ impl DirectoryObject {
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
+
+    /// The `value` of the permission `id` in `collection` (`appRoles` or `oauth2PermissionScopes`) of a
+    /// service principal or application.
+    pub fn permission_value(&self, collection: &str, id: &str) -> Option<&str> {
+        self.array(collection)
+            .iter()
+            .find(|p| {
+                p.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.eq_ignore_ascii_case(id))
+            })
+            .and_then(|p| p.get("value"))
+            .and_then(Value::as_str)
+    }
 }
 
 /// A new random object id (a GUID, as [`crate::directory::ids::new_object_id`] makes them).

@@ -85,6 +85,16 @@ impl DirectoryData {
         })
     }
 
+    /// The id of the role definition with this template or definition id, or not found.
+    fn role_definition_id(&self, id: &str) -> Result<String, DirectoryError> {
+        self.role_definition(id)
+            .map(|r| r.id().to_owned())
+            .ok_or_else(|| DirectoryError::NotFound {
+                kind: "roleDefinition",
+                id: id.to_owned(),
+            })
+    }
+
     /// Whether a principal (user or service principal) exists.
     pub fn principal_exists(&self, id: &str) -> bool {
         self.user(id).is_some() || self.service_principal(id).is_some()
@@ -97,13 +107,7 @@ impl DirectoryData {
         principal_id: &str,
         role_template_id: &str,
     ) -> Result<DirectoryObject, DirectoryError> {
-        let role_id = self
-            .role_definition(role_template_id)
-            .map(|r| r.id().to_owned())
-            .ok_or_else(|| DirectoryError::NotFound {
-                kind: "roleDefinition",
-                id: role_template_id.to_owned(),
-            })?;
+        let role_id = self.role_definition_id(role_template_id)?;
         if !self.principal_exists(principal_id) {
             return Err(DirectoryError::NotFound {
                 kind: "principal",
@@ -145,13 +149,7 @@ impl DirectoryData {
         principal_id: &str,
         role_template_id: &str,
     ) -> Result<DirectoryObject, DirectoryError> {
-        let role_id = self
-            .role_definition(role_template_id)
-            .map(|r| r.id().to_owned())
-            .ok_or_else(|| DirectoryError::NotFound {
-                kind: "roleDefinition",
-                id: role_template_id.to_owned(),
-            })?;
+        let role_id = self.role_definition_id(role_template_id)?;
         let id = new_object_id();
         let eligibility = DirectoryObject::new(object([
             ("id", json!(id)),

@@ -14,12 +14,10 @@ use crate::directory::well_known::{
     MICROSOFT_GRAPH_APP_ID, PRIVILEGED_ROLE_ADMINISTRATOR,
 };
 use crate::directory::{ConsentType, DirectoryError};
-use crate::entra::authorize::{redirect_matches, redirect_mismatch};
-use crate::entra::clients::lookup_client;
-use crate::entra::consent::{DELEGATED_CONSENT_ROLES, signed_in_user};
+use crate::entra::authorize::{redirect_matches, redirect_mismatch, requesting_client};
+use crate::entra::consent::{DELEGATED_CONSENT_ROLES, needs_admin_approval, signed_in_user};
 use crate::entra::error::{EntraError, found};
 use crate::entra::form::form;
-use crate::entra::tenant_path::resolve_tenant;
 use crate::knobs::ConsentAnswer;
 use crate::state::TenantState;
 
@@ -52,13 +50,7 @@ pub(crate) async fn admin_consent(
 ) -> Response {
     let v2 = uri.path().contains("/v2.0/");
     let params = form(query.unwrap_or_default().as_bytes());
-    if let Err(error) = resolve_tenant(&state, &tenant, "invalid_request") {
-        return error.into_response();
-    }
-    let Some(client_id) = params.get("client_id") else {
-        return EntraError::missing_parameter("client_id").into_response();
-    };
-    let client = match lookup_client(&state, client_id) {
+    let client = match requesting_client(&state, &tenant, &params) {
         Ok(client) => client,
         Err(error) => return error.into_response(),
     };
@@ -147,17 +139,7 @@ pub(crate) async fn admin_consent(
             } else {
                 "oauth2PermissionScopes"
             };
-            let value = resource
-                .array(collection)
-                .iter()
-                .find(|p| {
-                    p.get("id")
-                        .and_then(Value::as_str)
-                        .is_some_and(|i| i.eq_ignore_ascii_case(id))
-                })
-                .and_then(|p| p.get("value"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            let value = resource.permission_value(collection, id).map(str::to_owned);
             let Some(value) = value else {
                 continue;
             };
@@ -185,15 +167,7 @@ pub(crate) async fn admin_consent(
     }) && data.has_active_role(&user.id, DELEGATED_CONSENT_ROLES);
     if !allowed {
         drop(data);
-        return fail(EntraError::new(
-            StatusCode::BAD_REQUEST,
-            "access_denied",
-            90094,
-            format!(
-                "Need admin approval. {} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.",
-                client.display_name
-            ),
-        ));
+        return fail(needs_admin_approval(&client));
     }
     let client_sp_id = match data.service_principal_by_app_id(&client.app_id) {
         Some(sp) => sp.id().to_owned(),

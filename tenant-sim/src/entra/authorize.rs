@@ -3,6 +3,7 @@
 //! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>
 //! <https://learn.microsoft.com/entra/identity-platform/reply-url> (loopback: the port is ignored)
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
@@ -10,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tokio::time::Instant;
 
+use crate::directory::ClientRegistration;
 use crate::entra::clients::lookup_client;
 use crate::entra::error::{EntraError, found};
 use crate::entra::form::form;
@@ -51,6 +53,20 @@ pub(crate) fn redirect_mismatch(redirect_uri: &str, client_id: &str) -> EntraErr
     )
 }
 
+/// The client an interactive request (`/authorize`, `/adminconsent`) names by its `client_id`, in a
+/// tenant that exists.
+pub(crate) fn requesting_client(
+    state: &TenantState,
+    tenant: &str,
+    params: &HashMap<String, String>,
+) -> Result<ClientRegistration, EntraError> {
+    resolve_tenant(state, tenant, "invalid_request")?;
+    let client_id = params
+        .get("client_id")
+        .ok_or_else(|| EntraError::missing_parameter("client_id"))?;
+    lookup_client(state, client_id)
+}
+
 /// `GET /{tenant}/oauth2/v2.0/authorize`.
 pub(crate) async fn authorize(
     State(state): State<Arc<TenantState>>,
@@ -59,13 +75,7 @@ pub(crate) async fn authorize(
 ) -> Response {
     let params = form(query.unwrap_or_default().as_bytes());
     // Errors before the redirect URI is trusted are shown on Entra's page (here: a JSON body).
-    if let Err(error) = resolve_tenant(&state, &tenant, "invalid_request") {
-        return error.into_response();
-    }
-    let Some(client_id) = params.get("client_id") else {
-        return EntraError::missing_parameter("client_id").into_response();
-    };
-    let client = match lookup_client(&state, client_id) {
+    let client = match requesting_client(&state, &tenant, &params) {
         Ok(client) => client,
         Err(error) => return error.into_response(),
     };

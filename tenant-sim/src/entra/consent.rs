@@ -94,17 +94,7 @@ fn needed_scopes(
                 let Some(id) = access.get("id").and_then(Value::as_str) else {
                     continue;
                 };
-                if let Some(value) = resource
-                    .array("oauth2PermissionScopes")
-                    .iter()
-                    .find(|s| {
-                        s.get("id")
-                            .and_then(Value::as_str)
-                            .is_some_and(|i| i.eq_ignore_ascii_case(id))
-                    })
-                    .and_then(|s| s.get("value"))
-                    .and_then(Value::as_str)
-                {
+                if let Some(value) = resource.permission_value("oauth2PermissionScopes", id) {
                     needed.push(value.to_owned());
                 }
             }
@@ -118,6 +108,19 @@ fn needed_scopes(
         needed.extend(request.oidc.iter().cloned());
     }
     needed
+}
+
+/// AADSTS90094: the user may not consent to what `client` asks for; an administrator must.
+pub(crate) fn needs_admin_approval(client: &ClientRegistration) -> EntraError {
+    EntraError::new(
+        StatusCode::BAD_REQUEST,
+        "access_denied",
+        90094,
+        format!(
+            "Need admin approval. {} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.",
+            client.display_name
+        ),
+    )
 }
 
 fn is_admin_only(data: &DirectoryData, resource_sp_id: &str, scope: &str) -> bool {
@@ -192,15 +195,7 @@ pub(crate) fn ensure_delegated_consent(
             .iter()
             .any(|s| is_admin_only(&data, &resource_sp_id, s));
         if admin_only && !is_admin {
-            return Err(EntraError::new(
-                StatusCode::BAD_REQUEST,
-                "access_denied",
-                90094,
-                format!(
-                    "Need admin approval. {} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.",
-                    client.display_name
-                ),
-            ));
+            return Err(needs_admin_approval(client));
         }
         if answer == ConsentAnswer::Decline {
             return Err(EntraError::new(

@@ -15,12 +15,10 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::directory::ClientRegistration;
-use crate::entra::client_auth::{self, Presented};
 use crate::entra::clients::lookup_client;
 use crate::entra::error::EntraError;
 use crate::entra::form::form;
-use crate::entra::issue::{DelegatedIssue, asks_client_info, issue_delegated};
+use crate::entra::grant::GrantRequest;
 use crate::entra::sessions::{DeviceCode, DeviceCodeStatus, lock};
 use crate::entra::tenant_path::resolve_tenant;
 use crate::entra::{consent, scopes};
@@ -166,13 +164,13 @@ fn device_error(error: &'static str, code: u32, message: &str) -> EntraError {
 }
 
 /// A poll of the token endpoint with the device code grant.
-pub(crate) fn poll(
-    state: &TenantState,
-    client: &ClientRegistration,
-    credential: &Presented,
-    form: &HashMap<String, String>,
-    tenant: &str,
-) -> Result<Value, EntraError> {
+pub(crate) fn poll(grant: &GrantRequest<'_>) -> Result<Value, EntraError> {
+    let GrantRequest {
+        state,
+        client,
+        form,
+        ..
+    } = *grant;
     let device_code = form
         .get("device_code")
         .or_else(|| form.get("code"))
@@ -262,20 +260,8 @@ pub(crate) fn poll(
             "The device code was already redeemed.",
         )),
         DeviceCodeStatus::Approved { user_id } => {
-            let acr = client_auth::authenticate(state, client, credential, tenant)?;
-            let body = issue_delegated(
-                state,
-                DelegatedIssue {
-                    client,
-                    user_id: &user_id,
-                    scope: &scope,
-                    appidacr: acr,
-                    nonce: None,
-                    interactive: false,
-                    force_refresh_token: false,
-                    client_info: asks_client_info(form),
-                },
-            )?;
+            let acr = grant.authenticate()?;
+            let body = grant.issue_delegated(&user_id, &scope, acr, None, false)?;
             if let Some(entry) = lock(&state.sessions.device_codes).get_mut(device_code) {
                 entry.status = DeviceCodeStatus::Redeemed;
             }

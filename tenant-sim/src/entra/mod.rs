@@ -11,6 +11,7 @@ pub(crate) mod device_code;
 mod discovery;
 pub mod error;
 mod form;
+mod grant;
 mod instance_discovery;
 mod issue;
 mod scopes;

@@ -3,7 +3,6 @@
 //! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow>
 //! <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_lc_rs::digest;
@@ -17,14 +16,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::directory::ClientRegistration;
-use crate::entra::client_auth::{self, Presented};
+use crate::entra::client_auth;
 use crate::entra::clients::lookup_client;
 use crate::entra::error::EntraError;
 use crate::entra::form::form;
-use crate::entra::issue::{
-    DelegatedIssue, Subject, access_claims, asks_client_info, issue_delegated, token_answer,
-};
+use crate::entra::grant::GrantRequest;
+use crate::entra::issue::{Subject, access_claims, token_answer};
 use crate::entra::sessions::lock;
 use crate::entra::tenant_path::resolve_tenant;
 use crate::entra::{device_code, scopes};
@@ -69,11 +66,18 @@ fn handle(
     let (client_id, credential) = client_auth::presented(&form, headers)?;
     let client_id = client_id.ok_or_else(|| EntraError::missing_parameter("client_id"))?;
     let client = lookup_client(state, &client_id)?;
+    let grant = GrantRequest {
+        state,
+        client: &client,
+        credential: &credential,
+        form: &form,
+        tenant,
+    };
     match grant_type.as_str() {
-        "client_credentials" => client_credentials(state, &client, &credential, &form, tenant),
-        "authorization_code" => authorization_code(state, &client, &credential, &form, tenant),
-        "refresh_token" => refresh_token(state, &client, &credential, &form, tenant),
-        DEVICE_CODE_GRANT => device_code::poll(state, &client, &credential, &form, tenant),
+        "client_credentials" => client_credentials(&grant),
+        "authorization_code" => authorization_code(&grant),
+        "refresh_token" => refresh_token(&grant),
+        DEVICE_CODE_GRANT => device_code::poll(&grant),
         other => Err(EntraError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -83,14 +87,9 @@ fn handle(
     }
 }
 
-fn client_credentials(
-    state: &TenantState,
-    client: &ClientRegistration,
-    credential: &Presented,
-    form: &HashMap<String, String>,
-    tenant: &str,
-) -> Result<Value, EntraError> {
-    let acr = client_auth::authenticate(state, client, credential, tenant)?;
+fn client_credentials(grant: &GrantRequest<'_>) -> Result<Value, EntraError> {
+    let GrantRequest { state, client, .. } = *grant;
+    let acr = grant.authenticate()?;
     if acr == 0 {
         return Err(EntraError::new(
             StatusCode::UNAUTHORIZED,
@@ -99,9 +98,7 @@ fn client_credentials(
             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
         ));
     }
-    let scope = form
-        .get("scope")
-        .ok_or_else(|| EntraError::missing_parameter("scope"))?;
+    let scope = grant.required("scope")?;
     let data = state.directory.read();
     let request = scopes::parse(&data, scope, &client.app_id)?;
     if !request.explicit_resource || !request.resource.default || !request.oidc.is_empty() {
@@ -150,40 +147,43 @@ fn invalid_grant(code: u32, message: impl Into<String>) -> EntraError {
     EntraError::new(StatusCode::BAD_REQUEST, "invalid_grant", code, message)
 }
 
-fn authorization_code(
-    state: &TenantState,
-    client: &ClientRegistration,
-    credential: &Presented,
-    form: &HashMap<String, String>,
-    tenant: &str,
-) -> Result<Value, EntraError> {
-    let code = form
-        .get("code")
-        .ok_or_else(|| EntraError::missing_parameter("code"))?;
-    let redirect_uri = form
-        .get("redirect_uri")
-        .ok_or_else(|| EntraError::missing_parameter("redirect_uri"))?;
+/// AADSTS9002313: the code or refresh token is not one Entra ID issued.
+fn malformed() -> EntraError {
+    invalid_grant(9002313, "Invalid request. Request is malformed or invalid.")
+}
+
+/// AADSTS54005: the authorization code was redeemed before.
+fn code_redeemed() -> EntraError {
+    invalid_grant(
+        54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+    )
+}
+
+/// AADSTS70008: the authorization code or refresh token has expired.
+fn expired() -> EntraError {
+    invalid_grant(
+        70008,
+        "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+    )
+}
+
+fn authorization_code(grant: &GrantRequest<'_>) -> Result<Value, EntraError> {
+    let GrantRequest { state, client, .. } = *grant;
+    let code = grant.required("code")?;
+    let redirect_uri = grant.required("redirect_uri")?;
     let entry = {
         let codes = lock(&state.sessions.authorization_codes);
         codes.get(code).cloned()
     };
     let Some(entry) = entry else {
-        return Err(invalid_grant(
-            9002313,
-            "Invalid request. Request is malformed or invalid.",
-        ));
+        return Err(malformed());
     };
     if entry.redeemed {
-        return Err(invalid_grant(
-            54005,
-            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
-        ));
+        return Err(code_redeemed());
     }
     if Instant::now() >= entry.expires_at {
-        return Err(invalid_grant(
-            70008,
-            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
-        ));
+        return Err(expired());
     }
     if !entry.client_id.eq_ignore_ascii_case(&client.app_id) {
         return Err(invalid_grant(
@@ -200,9 +200,7 @@ fn authorization_code(
         ));
     }
     if let Some(challenge) = &entry.code_challenge {
-        let verifier = form
-            .get("code_verifier")
-            .ok_or_else(|| EntraError::missing_parameter("code_verifier"))?;
+        let verifier = grant.required("code_verifier")?;
         let computed = if entry.code_challenge_method.eq_ignore_ascii_case("plain") {
             verifier.clone()
         } else {
@@ -215,56 +213,39 @@ fn authorization_code(
             ));
         }
     }
-    let acr = client_auth::authenticate(state, client, credential, tenant)?;
+    let acr = grant.authenticate()?;
     {
         let mut codes = lock(&state.sessions.authorization_codes);
         match codes.get_mut(code) {
             Some(stored) if !stored.redeemed => stored.redeemed = true,
             _ => {
-                return Err(invalid_grant(
-                    54005,
-                    "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
-                ));
+                return Err(code_redeemed());
             }
         }
     }
-    issue_delegated(
-        state,
-        DelegatedIssue {
-            client,
-            user_id: &entry.user_id,
-            scope: &entry.scope,
-            appidacr: acr,
-            nonce: entry.nonce.as_deref(),
-            interactive: false,
-            force_refresh_token: false,
-            client_info: asks_client_info(form),
-        },
+    grant.issue_delegated(
+        &entry.user_id,
+        &entry.scope,
+        acr,
+        entry.nonce.as_deref(),
+        false,
     )
 }
 
-fn refresh_token(
-    state: &TenantState,
-    client: &ClientRegistration,
-    credential: &Presented,
-    form: &HashMap<String, String>,
-    tenant: &str,
-) -> Result<Value, EntraError> {
-    let token = form
-        .get("refresh_token")
-        .ok_or_else(|| EntraError::missing_parameter("refresh_token"))?;
+fn refresh_token(grant: &GrantRequest<'_>) -> Result<Value, EntraError> {
+    let GrantRequest {
+        state,
+        client,
+        form,
+        ..
+    } = *grant;
+    let token = grant.required("refresh_token")?;
     let entry = lock(&state.sessions.refresh_tokens).get(token).cloned();
     let Some(entry) = entry else {
-        return Err(invalid_grant(
-            9002313,
-            "Invalid request. Request is malformed or invalid.",
-        ));
+        return Err(malformed());
     };
     if Instant::now() >= entry.expires_at {
-        return Err(invalid_grant(
-            70008,
-            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
-        ));
+        return Err(expired());
     }
     if !entry.client_id.eq_ignore_ascii_case(&client.app_id) {
         return Err(invalid_grant(
@@ -272,22 +253,10 @@ fn refresh_token(
             "The refresh token was issued to a different client.",
         ));
     }
-    let acr = client_auth::authenticate(state, client, credential, tenant)?;
+    let acr = grant.authenticate()?;
     let scope = form
         .get("scope")
         .cloned()
         .unwrap_or_else(|| entry.scope.clone());
-    issue_delegated(
-        state,
-        DelegatedIssue {
-            client,
-            user_id: &entry.user_id,
-            scope: &scope,
-            appidacr: acr,
-            nonce: None,
-            interactive: false,
-            force_refresh_token: true,
-            client_info: asks_client_info(form),
-        },
-    )
+    grant.issue_delegated(&entry.user_id, &scope, acr, None, true)
 }

@@ -134,15 +134,13 @@ pub fn list(request: &GraphRequest, key: &SpKey, side: Side) -> Result<Response,
     let sp = visible_sp(request, key)?;
     let options = request.list_options(&APP_ROLE_ASSIGNMENTS)?;
     let data = request.state.directory.read();
-    let lag = request.lag();
     let assignments = if held_by {
         data.app_role_assignments_of(sp.id())
     } else {
         data.app_role_assignments_to(sp.id())
     };
-    let items: Vec<Value> = assignments
-        .into_iter()
-        .filter(|a| data.is_replicated(a, lag))
+    let items: Vec<Value> = request
+        .replicated(&data, assignments)
         .map(|a| Value::Object(a.json.clone()))
         .collect();
     let navigation = side.navigation();

@@ -225,11 +225,9 @@ pub fn count(request: &GraphRequest) -> Result<Response, GraphError> {
 /// The applications the caller may see, as Graph shows them.
 fn visible_items(request: &GraphRequest, options: &QueryOptions) -> Vec<Value> {
     let data = request.state.directory.read();
-    let lag = request.lag();
     let owned_only = owned_only(request);
-    data.applications
-        .iter()
-        .filter(|app| data.is_replicated(app, lag))
+    request
+        .replicated(&data, &data.applications)
         .filter(|app| !owned_only || data.owns(app.id(), request.caller_id()))
         .map(|app| shown(&data, app, options))
         .collect()

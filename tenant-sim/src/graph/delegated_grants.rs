@@ -89,11 +89,8 @@ pub fn list(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadDelegatedGrants)?;
     let options = request.list_options(&OAUTH2_PERMISSION_GRANTS)?;
     let data = request.state.directory.read();
-    let lag = request.lag();
-    let items: Vec<Value> = data
-        .oauth2_permission_grants
-        .iter()
-        .filter(|grant| data.is_replicated(grant, lag))
+    let items: Vec<Value> = request
+        .replicated(&data, &data.oauth2_permission_grants)
         .map(|grant| Value::Object(grant.json.clone()))
         .collect();
     request.list_answer(&options, items, CONTEXT)

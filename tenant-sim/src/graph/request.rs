@@ -220,6 +220,21 @@ impl GraphRequest {
             .any(|preference| preference.trim().eq_ignore_ascii_case("create-if-missing"))
     }
 
+    /// Those of `objects` that other calls may see yet (replication lag).
+    pub fn replicated<'a, I>(
+        &self,
+        data: &'a DirectoryData,
+        objects: I,
+    ) -> impl Iterator<Item = &'a DirectoryObject> + use<'a, I>
+    where
+        I: IntoIterator<Item = &'a DirectoryObject>,
+    {
+        let lag = self.lag();
+        objects
+            .into_iter()
+            .filter(move |object| data.is_replicated(object, lag))
+    }
+
     /// `object` if other calls may see it yet (replication lag), else `None`.
     pub fn visible<'a>(
         &self,

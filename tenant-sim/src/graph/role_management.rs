@@ -30,6 +30,17 @@ fn list_response(
     request.list_answer(&options, items, &format!("{PREFIX}/{navigation}"))
 }
 
+/// Answers one entity of `navigation` with `status`, its `@odata.context` under
+/// `roleManagement/directory/{navigation}`.
+fn entity_response(
+    options: &QueryOptions,
+    status: StatusCode,
+    entity: Value,
+    navigation: &str,
+) -> Response {
+    options.entity_answer(status, entity, &format!("{PREFIX}/{navigation}"))
+}
+
 /// `GET /roleManagement/directory/roleDefinitions` (`$filter=displayName eq '…'`…).
 pub fn list_definitions(request: &GraphRequest) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadRoleAssignments)?;
@@ -55,10 +66,11 @@ pub fn get_definition(request: &GraphRequest, id: &str) -> Result<Response, Grap
         .role_definition(id)
         .cloned()
         .ok_or_else(|| GraphError::resource_not_found(id))?;
-    Ok(options.entity_answer(
+    Ok(entity_response(
+        &options,
         StatusCode::OK,
         Value::Object(definition.json),
-        &format!("{PREFIX}/roleDefinitions"),
+        "roleDefinitions",
     ))
 }
 
@@ -105,10 +117,11 @@ pub fn post_assignment(request: &GraphRequest) -> Result<Response, GraphError> {
         })?;
     drop(data);
     let options = request.single_options(types::UNIFIED_ROLE_ASSIGNMENT)?;
-    Ok(options.entity_answer(
+    Ok(entity_response(
+        &options,
         StatusCode::CREATED,
         Value::Object(assignment.json),
-        &format!("{PREFIX}/roleAssignments"),
+        "roleAssignments",
     ))
 }
 
@@ -118,11 +131,7 @@ pub fn list_assignments(request: &GraphRequest) -> Result<Response, GraphError> 
     request.authorize(Operation::ReadRoleAssignments)?;
     let options = request.list_options(&ROLE_ASSIGNMENTS)?;
     let data = request.state.directory.read();
-    let lag = request.lag();
-    let items = data
-        .role_assignments
-        .iter()
-        .filter(|assignment| data.is_replicated(assignment, lag))
+    let items = listed(request, &data, &data.role_assignments, false)
         .map(|assignment| shown_assignment(&data, assignment, &options))
         .collect();
     drop(data);
@@ -169,7 +178,12 @@ pub fn get_assignment(request: &GraphRequest, id: &str) -> Result<Response, Grap
     let options = request.single_options(types::UNIFIED_ROLE_ASSIGNMENT)?;
     let assignment = visible_assignment(request, id)?;
     let json = shown_assignment(&request.state.directory.read(), &assignment, &options);
-    Ok(options.entity_answer(StatusCode::OK, json, &format!("{PREFIX}/roleAssignments")))
+    Ok(entity_response(
+        &options,
+        StatusCode::OK,
+        json,
+        "roleAssignments",
+    ))
 }
 
 /// `DELETE /roleManagement/directory/roleAssignments/{id}` (204).
@@ -190,12 +204,7 @@ pub fn delete_assignment(request: &GraphRequest, id: &str) -> Result<Response, G
 pub fn list_eligibilities(request: &GraphRequest, own: bool) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadRoleEligibility { own })?;
     let data = request.state.directory.read();
-    let lag = request.lag();
-    let items = data
-        .role_eligibilities
-        .iter()
-        .filter(|eligibility| data.is_replicated(eligibility, lag))
-        .filter(|eligibility| !own || mine(request, eligibility))
+    let items = listed(request, &data, &data.role_eligibilities, own)
         .map(|eligibility| Value::Object(eligibility.json.clone()))
         .collect();
     drop(data);
@@ -217,12 +226,7 @@ pub fn list_assignment_instances(
 ) -> Result<Response, GraphError> {
     request.authorize(Operation::ReadRoleEligibility { own })?;
     let data = request.state.directory.read();
-    let lag = request.lag();
-    let items = data
-        .role_assignments
-        .iter()
-        .filter(|assignment| data.is_replicated(assignment, lag))
-        .filter(|assignment| !own || mine(request, assignment))
+    let items = listed(request, &data, &data.role_assignments, own)
         .map(|assignment| {
             json!({
                 "id": assignment.id(),
@@ -246,6 +250,18 @@ pub fn list_assignment_instances(
         "roleAssignmentScheduleInstances",
         items,
     )
+}
+
+/// The objects of a role listing that have replicated for this request; with `own`, only the caller's.
+fn listed<'a>(
+    request: &'a GraphRequest,
+    data: &'a DirectoryData,
+    objects: &'a [DirectoryObject],
+    own: bool,
+) -> impl Iterator<Item = &'a DirectoryObject> {
+    request
+        .replicated(data, objects)
+        .filter(move |object| !own || mine(request, object))
 }
 
 fn mine(request: &GraphRequest, object: &DirectoryObject) -> bool {

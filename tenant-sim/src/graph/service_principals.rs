@@ -156,10 +156,8 @@ pub fn count(request: &GraphRequest) -> Result<Response, GraphError> {
 /// The service principals other calls may see (replication lag), as Graph shows them.
 fn visible_items(request: &GraphRequest, options: &QueryOptions) -> Vec<Value> {
     let data = request.state.directory.read();
-    let lag = request.lag();
-    data.service_principals
-        .iter()
-        .filter(|sp| data.is_replicated(sp, lag))
+    request
+        .replicated(&data, &data.service_principals)
         .map(|sp| shown(&data, sp, options))
         .collect()
 }
@@ -264,11 +262,8 @@ pub fn list_delegated_grants(request: &GraphRequest, key: &SpKey) -> Result<Resp
     let sp = visible_sp(request, key)?;
     let options = request.list_options(&OAUTH2_PERMISSION_GRANTS)?;
     let data = request.state.directory.read();
-    let lag = request.lag();
-    let items: Vec<Value> = data
-        .oauth2_permission_grants
-        .iter()
-        .filter(|grant| data.is_replicated(grant, lag))
+    let items: Vec<Value> = request
+        .replicated(&data, &data.oauth2_permission_grants)
         .filter(|grant| {
             grant
                 .str("clientId")

@@ -60,10 +60,8 @@ pub fn count(request: &GraphRequest) -> Result<Response, GraphError> {
 /// The users other calls may see (replication lag), as Graph shows them.
 fn visible_items(request: &GraphRequest, options: &QueryOptions) -> Vec<Value> {
     let data = request.state.directory.read();
-    let lag = request.lag();
-    data.users
-        .iter()
-        .filter(|user| data.is_replicated(user, lag))
+    request
+        .replicated(&data, &data.users)
         .map(|user| shown(user, options))
         .collect()
 }
