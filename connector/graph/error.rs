@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, ServiceAnswer, excerpt};
+use crate::error::{Error, ErrorKind, SERVICE_ID_LIMIT, ServiceAnswer, excerpt};
 
 /// The `error` member of Graph's envelope.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -99,7 +99,7 @@ pub fn graph_failure(status: u16, body: &Value, action: &str, mut details: Servi
     let code = graph
         .as_ref()
         .filter(|g| !g.code.is_empty())
-        .map(|g| format!(" ({})", g.code))
+        .map(|g| format!(" ({})", excerpt(&g.code, SERVICE_ID_LIMIT)))
         .unwrap_or_default();
     let (kind, hint) = match status {
         401 => (ErrorKind::SignInRequired, "Run Log in to Azure again."),
@@ -167,5 +167,30 @@ mod tests {
         )
         .unwrap();
         assert!(lag.has_code("NoBackingApplicationObject"));
+    }
+
+    #[test]
+    fn a_huge_error_code_is_cut_in_the_message_too() {
+        // Found by the graph_answer fuzz target: a code of 2,000 characters and no message.
+        let code = "Authorization_".to_owned() + &"t".repeat(2_000);
+        let body = json!({"error": {"code": code}});
+        let error = graph_failure(
+            400,
+            &body,
+            "create the application",
+            ServiceAnswer {
+                name: "graph",
+                ..ServiceAnswer::default()
+            },
+        );
+        let length = error.message().chars().count();
+        assert!(length < 200, "a {length}-character message");
+        assert!(
+            error.message().starts_with(
+                "Microsoft Graph refused to create the application (HTTP 400) (Authorization_tt"
+            ),
+            "{}",
+            error.message()
+        );
     }
 }
