@@ -13,7 +13,7 @@ use crate::checks::certificate_accepted::{AppIdentity, TokenResult, request};
 use crate::checks::check::{Check, Definition};
 use crate::checks::directory::AdminView;
 use crate::describe::PERMISSIONS;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, excerpt};
 use crate::event::WaitReason;
 use crate::exchange::{ExchangeAnswer, SUPPORTED_ROLE_TEMPLATE_IDS, TEST_CMDLET, invoke_command};
 use crate::http::retry::Patience;
@@ -141,11 +141,13 @@ pub fn check(result: &CallResult) -> Check {
         CallResult::Answered(answer) => answer,
     };
     if answer.is_success() {
-        let domains: Vec<&str> = answer
+        // A domain name has at most 253 characters; a longer one is cut, so an odd answer stays one line.
+        let domains: Vec<_> = answer
             .values
             .iter()
             .filter_map(|row| row["DomainName"].as_str().or(row["Name"].as_str()))
             .take(5)
+            .map(|domain| excerpt(domain, 253))
             .collect();
         let listed = if domains.is_empty() {
             String::new()
@@ -187,4 +189,41 @@ pub fn check(result: &CallResult) -> Check {
         )
     };
     Check::fail(EXCHANGE_ADMIN_CALL, message, hint).with_service(answer.details.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CallResult, check};
+    use crate::checks::check::Status;
+    use crate::error::ServiceAnswer;
+    use crate::exchange::ExchangeAnswer;
+    use serde_json::json;
+
+    #[test]
+    fn a_pass_names_at_most_five_domains_each_at_most_a_domain_name_long() {
+        let mut values = vec![json!({"DomainName": "contoso.onmicrosoft.com"})];
+        values.push(json!({"DomainName": "x".repeat(10_000)}));
+        values.extend((0..10).map(|i| json!({"Name": format!("d{i}.example")})));
+        let result = CallResult::Answered(ExchangeAnswer {
+            status: 200,
+            values,
+            error_code: None,
+            message: None,
+            details: ServiceAnswer::default(),
+        });
+        let outcome = check(&result);
+        assert_eq!(outcome.status, Status::Pass);
+        let detail = outcome.message;
+        assert!(
+            detail.contains("12 accepted domain(s) (contoso.onmicrosoft.com, xxx"),
+            "{detail}"
+        );
+        assert!(detail.contains("d2.example)"), "{detail}");
+        assert!(!detail.contains("d3.example"), "{detail}");
+        assert!(
+            detail.chars().count() < 400,
+            "{} characters",
+            detail.chars().count()
+        );
+    }
 }
