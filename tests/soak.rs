@@ -576,6 +576,60 @@ fn a_lost_answer_to_the_service_principal_upsert_under_lag_converges_to_one() {
     assert_eq!(tenant::duplicates(&tenant), Vec::<String>::new());
 }
 
+/// What the soak found (seed 478 of the first 1,000): the application's upsert landed but its answer was
+/// lost, and while the new application had not replicated the retried upsert met it by `uniqueName` and
+/// answered 400 "a conflicting object". The connector reads the one it made once it replicates instead of
+/// failing (or creating a second).
+#[test]
+fn a_lost_answer_to_the_application_upsert_under_lag_converges_to_one() {
+    let knobs = KnobSettings {
+        replication_lag: Duration::from_millis(1_500),
+        ..tenant::quick_knobs()
+    };
+    let tenant = tenant::start_with(knobs, SeedOptions::default());
+    let settings = tenant::settings(&tenant, json!({}));
+    let session = tenant::signed_in(&tenant, &settings);
+    tenant.knobs().update(|k| {
+        k.faults = vec![
+            FaultRule::next(1, Fault::DropAfterHandling)
+                .service(Service::Graph)
+                .on("PATCH", "/v1.0/applications("),
+        ];
+    });
+    tenant.request_log().clear();
+    let (status, document) = session.call("provision", &settings);
+    assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
+    let upserts: Vec<u16> = tenant
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|e| e.method == "PATCH" && e.path.starts_with("/v1.0/applications("))
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(
+        upserts.first(),
+        Some(&0),
+        "the first upsert's answer was lost: {upserts:?}"
+    );
+    assert!(
+        upserts.contains(&400),
+        "the retried upsert met the hidden one: {upserts:?}"
+    );
+    let application = document["data"]["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|item| item["kind"] == "application")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(application["outcome"], "created", "{application}");
+    assert_eq!(
+        tenant::footprint(&tenant, "Contoso Sync"),
+        tenant::PROVISIONED
+    );
+    assert_eq!(tenant::duplicates(&tenant), Vec::<String>::new());
+}
+
 /// What the soak found once consent and test joined the flow: a connection test right after consent, on
 /// the wizard's session, read the new roles and grants before they replicated and said they were missing.
 /// It now waits for what its own sign-in just wrote (and reports at once what others removed, see

@@ -17,7 +17,7 @@ use crate::provision::credential::{
     CertificateDecision, kept, key_credential, key_end, key_thumbprint,
 };
 use crate::provision::item::{Item, ItemKind, ItemOutcome};
-use crate::provision::lag::is_replication_lag;
+use crate::provision::lag::{is_duplicate, is_replication_lag};
 use crate::provision::lookup::Lookup;
 use crate::provision::roles;
 use crate::provision::secret::{secret, secret_plan};
@@ -198,6 +198,16 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
         200 | 201 => answer.body,
         // A retried upsert whose first attempt landed: read what it made.
         204 => read_created(run, &path).await?,
+        // A retried upsert whose first attempt landed but has not replicated yet meets it by `uniqueName`
+        // ("a conflicting object"): read it once it is readable. One this run did not make (it holds no
+        // key of this run) was there before the lookup could see it, and is updated instead.
+        _ if is_duplicate(&answer) => {
+            let app = read_created(run, &path).await?;
+            if !holds_key(&app, &key_id) {
+                return update(run, app, false, None, false).await;
+            }
+            app
+        }
         _ => return Err(answer.failure()),
     };
     let app_id = text(&app["id"]);
@@ -230,6 +240,13 @@ async fn create(run: &mut Run<'_>) -> Result<(), Error> {
     let app_client_id = text(&app["appId"]);
     principal_and_roles(run, &app_client_id, Some(None)).await?;
     secret(run, &app_id, &[]).await
+}
+
+/// Whether `app` holds the key credential `key_id`.
+fn holds_key(app: &Value, key_id: &str) -> bool {
+    app["keyCredentials"]
+        .as_array()
+        .is_some_and(|keys| keys.iter().any(|k| k["keyId"].as_str() == Some(key_id)))
 }
 
 /// Reads the application the upsert made, waiting out replication.
