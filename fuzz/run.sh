@@ -7,7 +7,7 @@
 #
 # Usage: fuzz/run.sh SECONDS [TARGET...]
 #   fuzz/run.sh 300            every target for 5 minutes
-#   fuzz/run.sh 5              the smoke run of .ci/run
+#   FUZZ_BUILD=dev fuzz/run.sh 5   the smoke run of .ci/run (an unoptimised build: quicker to build)
 #   fuzz/run.sh 60 settings    one target
 # Replay a crash: cargo +nightly fuzz run -a <target> fuzz/artifacts/<target>/<file>
 #
@@ -49,7 +49,13 @@ dictionary() {
     esac
 }
 
-cargo +nightly fuzz build --debug-assertions
+# FUZZ_BUILD=dev builds without optimizations: much quicker to build, slower to run (the smoke run of .ci/run).
+mode=()
+if [ "${FUZZ_BUILD:-release}" = dev ]; then
+    mode=(--dev)
+fi
+
+cargo +nightly fuzz build "${mode[@]}" --debug-assertions
 
 mkdir -p fuzz/logs
 failed=0
@@ -61,7 +67,7 @@ for target in "${targets[@]}"; do
     mkdir -p "${corpus}" "fuzz/artifacts/${target}"
     log="fuzz/logs/${target}.log"
     status=0
-    cargo +nightly fuzz run --debug-assertions "${target}" "${corpus}" "fuzz/seeds/${target}" -- \
+    cargo +nightly fuzz run "${mode[@]}" --debug-assertions "${target}" "${corpus}" "fuzz/seeds/${target}" -- \
         -max_total_time="${seconds}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -dict="$(dictionary "${target}")" -print_final_stats=1 >"${log}" 2>&1 || status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "${log}" | tail -n 1)
