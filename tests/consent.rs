@@ -307,21 +307,18 @@ fn browser_consent(
     let stored = tenant::provisioned(&session, &settings).to_string();
     tenant.knobs().update(&knobs);
     let before = tenant.object_counts();
-    std::thread::scope(|scope| {
-        let browser = scope.spawn(move || {
-            let url = receive
-                .recv_timeout(Duration::from_secs(20))
-                .expect("an admin consent prompt");
-            assert!(url.contains("/adminconsent?client_id="), "{url}");
-            assert!(
-                url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A"),
-                "{url}"
-            );
-            tenant::play_browser(tenant, &url, false)
-        });
-        let (status, document) = session.call("consent", &stored);
-        (before, status, document, browser.join().unwrap())
-    })
+    let call = tenant::call_with_browser(tenant, &session, receive, "consent", &stored, false);
+    assert!(
+        call.url.contains("/adminconsent?client_id="),
+        "{}",
+        call.url
+    );
+    assert!(
+        call.url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A"),
+        "{}",
+        call.url
+    );
+    (before, call.status, call.document, call.page)
 }
 
 #[test]

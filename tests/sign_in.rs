@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use tenant_sim::{DeviceCodeApproval, KnobSettings, SeedOptions};
 
 use crate::plugin_host::{EventLog, Session, api};
+use crate::tenant::BrowserCall;
 
 const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
 
@@ -159,30 +160,22 @@ fn the_browser_sign_in_completes_through_the_loopback_redirect() {
     let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
     let (send, receive) = mpsc::channel();
     let session = tenant::browser_session(send, "browser");
-    let tenant = &tenant;
-    std::thread::scope(|scope| {
-        let browser = scope.spawn(move || {
-            let url = receive
-                .recv_timeout(Duration::from_secs(20))
-                .expect("a browser prompt");
-            assert!(url.contains("code_challenge_method=S256"), "{url}");
-            assert!(
-                url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A"),
-                "{url}"
-            );
-            tenant::play_browser(tenant, &url, false)
-        });
-        let settings = tenant::settings(tenant, json!({"sign_in_method": "browser"}));
-        let (status, document) = session.call("authenticate", &settings);
-        assert_eq!(status, ConnectorStatus::Ok, "{document}");
-        assert_eq!(document["data"]["sign_in"]["method"], "browser");
-        assert_eq!(document["data"]["tenant"]["id"], tenant.tenant_id());
-        assert_eq!(
-            browser.join().unwrap(),
-            200,
-            "the browser is shown the done page"
-        );
-    });
+    let settings = tenant::settings(&tenant, json!({"sign_in_method": "browser"}));
+    let BrowserCall {
+        status,
+        document,
+        url,
+        page,
+    } = tenant::call_with_browser(&tenant, &session, receive, "authenticate", &settings, false);
+    assert!(url.contains("code_challenge_method=S256"), "{url}");
+    assert!(
+        url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A"),
+        "{url}"
+    );
+    assert_eq!(status, ConnectorStatus::Ok, "{document}");
+    assert_eq!(document["data"]["sign_in"]["method"], "browser");
+    assert_eq!(document["data"]["tenant"]["id"], tenant.tenant_id());
+    assert_eq!(page, 200, "the browser is shown the done page");
 }
 
 #[test]
@@ -190,30 +183,22 @@ fn a_browser_answer_with_another_state_is_refused() {
     let tenant = tenant::start_with(tenant::quick_knobs(), SeedOptions::default());
     let (send, receive) = mpsc::channel();
     let session = tenant::browser_session(send, "browser");
-    let tenant = &tenant;
-    std::thread::scope(|scope| {
-        let browser = scope.spawn(move || {
-            let url = receive
-                .recv_timeout(Duration::from_secs(20))
-                .expect("a browser prompt");
-            tenant::play_browser(tenant, &url, true)
-        });
-        let settings = tenant::settings(tenant, json!({"sign_in_method": "browser"}));
-        let (status, document) = session.call("authenticate", &settings);
-        assert_eq!(status, ConnectorStatus::SignInFailed, "{document}");
-        assert!(
-            document["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("did not carry this sign-in's state"),
-            "{document}"
-        );
-        assert_eq!(
-            browser.join().unwrap(),
-            400,
-            "the browser is told the answer was refused"
-        );
-    });
+    let settings = tenant::settings(&tenant, json!({"sign_in_method": "browser"}));
+    let BrowserCall {
+        status,
+        document,
+        page,
+        ..
+    } = tenant::call_with_browser(&tenant, &session, receive, "authenticate", &settings, true);
+    assert_eq!(status, ConnectorStatus::SignInFailed, "{document}");
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not carry this sign-in's state"),
+        "{document}"
+    );
+    assert_eq!(page, 400, "the browser is told the answer was refused");
     assert!(
         !tenant
             .request_log()
@@ -563,21 +548,10 @@ fn no_token_reaches_an_event_a_result_or_a_log_line() {
     tenant.knobs().update(|k| k.sign_in_user = None);
     let (send, receive) = mpsc::channel();
     let session = tenant::browser_session(send, "browser");
-    let tenant = &tenant;
-    std::thread::scope(|scope| {
-        let browser = scope.spawn(move || {
-            let url = receive
-                .recv_timeout(Duration::from_secs(20))
-                .expect("a browser prompt");
-            tenant::play_browser(tenant, &url, false)
-        });
-        let (_, document) = session.call(
-            "authenticate",
-            &tenant::settings(tenant, json!({"sign_in_method": "browser"})),
-        );
-        seen.push(document.to_string());
-        browser.join().unwrap();
-    });
+    let browser = tenant::settings(&tenant, json!({"sign_in_method": "browser"}));
+    let call =
+        tenant::call_with_browser(&tenant, &session, receive, "authenticate", &browser, false);
+    seen.push(call.document.to_string());
     seen.extend(session.events().iter().map(Value::to_string));
     tenant
         .knobs()

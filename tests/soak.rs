@@ -507,6 +507,27 @@ fn seeded_flows_converge_or_report_clearly_with_no_duplicate_leftover_or_leaked_
     assert_eq!(converged + reported, reports.len());
 }
 
+/// Checks the PATCH upserts of `path` in the request log: the first one's answer was lost (status 0), and a
+/// retry met the object it made, still hidden by replication, with `met`.
+fn assert_lost_then_met(tenant: &Tenant, path: &str, met: u16) {
+    let upserts: Vec<u16> = tenant
+        .request_log()
+        .entries()
+        .iter()
+        .filter(|e| e.method == "PATCH" && e.path.starts_with(path))
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(
+        upserts.first(),
+        Some(&0),
+        "the first upsert's answer was lost: {upserts:?}"
+    );
+    assert!(
+        upserts.contains(&met),
+        "the retried upsert met the hidden one: {upserts:?}"
+    );
+}
+
 /// What the soak found (seed 741 of the first 1,000): the service principal's upsert landed but its answer
 /// was lost, and while the new service principal had not replicated the retried upsert answered 409. The
 /// connector waits for the one that exists instead of failing (or creating a second).
@@ -553,22 +574,7 @@ fn a_lost_answer_to_the_service_principal_upsert_under_lag_converges_to_one() {
     let input = tenant::with_member(&settings, "application_id", stored);
     let (status, document) = session.call("provision", &input);
     assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
-    let upserts: Vec<u16> = tenant
-        .request_log()
-        .entries()
-        .iter()
-        .filter(|e| e.method == "PATCH" && e.path.starts_with("/v1.0/servicePrincipals("))
-        .map(|e| e.status)
-        .collect();
-    assert_eq!(
-        upserts.first(),
-        Some(&0),
-        "the first upsert's answer was lost: {upserts:?}"
-    );
-    assert!(
-        upserts.contains(&409),
-        "the retried upsert met the hidden one: {upserts:?}"
-    );
+    assert_lost_then_met(&tenant, "/v1.0/servicePrincipals(", 409);
     assert_eq!(
         tenant::footprint(&tenant, "Contoso Sync"),
         tenant::PROVISIONED
@@ -599,22 +605,7 @@ fn a_lost_answer_to_the_application_upsert_under_lag_converges_to_one() {
     tenant.request_log().clear();
     let (status, document) = session.call("provision", &settings);
     assert_eq!(status, ConnectorStatus::Ok, "{}", document["error"]);
-    let upserts: Vec<u16> = tenant
-        .request_log()
-        .entries()
-        .iter()
-        .filter(|e| e.method == "PATCH" && e.path.starts_with("/v1.0/applications("))
-        .map(|e| e.status)
-        .collect();
-    assert_eq!(
-        upserts.first(),
-        Some(&0),
-        "the first upsert's answer was lost: {upserts:?}"
-    );
-    assert!(
-        upserts.contains(&400),
-        "the retried upsert met the hidden one: {upserts:?}"
-    );
+    assert_lost_then_met(&tenant, "/v1.0/applications(", 400);
     let application = document["data"]["items"]
         .as_array()
         .into_iter()

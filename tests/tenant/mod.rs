@@ -3,6 +3,7 @@
 //! cloud's resource identifiers in scopes, and network bounds small enough that waits take milliseconds.
 #![allow(dead_code)] // each test binary uses part of this module
 
+use connector_abi::ConnectorStatus;
 use serde_json::{Value, json};
 use tenant_sim::{DeviceCodeApproval, KnobSettings, SeedOptions, Tenant, TenantOptions};
 
@@ -319,6 +320,44 @@ pub fn play_browser(tenant: &tenant_sim::Tenant, url: &str, tamper_state: bool) 
         location.set_host(Some("127.0.0.1")).unwrap();
         let plain = reqwest::Client::builder().build().unwrap();
         plain.get(location).send().await.unwrap().status().as_u16()
+    })
+}
+
+/// What a call gave while the test played the browser: its status and result, the URL of the prompt, and the
+/// HTTP status of the last page the browser was shown.
+pub struct BrowserCall {
+    pub status: ConnectorStatus,
+    pub document: Value,
+    pub url: String,
+    pub page: u16,
+}
+
+/// Runs `operation` with `input` on `session` (from [`browser_session`], whose prompt URLs arrive on `urls`)
+/// while another thread plays the browser on the prompt's URL ([`play_browser`]).
+pub fn call_with_browser(
+    tenant: &Tenant,
+    session: &Session,
+    urls: std::sync::mpsc::Receiver<String>,
+    operation: &str,
+    input: &str,
+    tamper_state: bool,
+) -> BrowserCall {
+    std::thread::scope(|scope| {
+        let browser = scope.spawn(move || {
+            let url = urls
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .expect("a browser prompt");
+            let page = play_browser(tenant, &url, tamper_state);
+            (url, page)
+        });
+        let (status, document) = session.call(operation, input);
+        let (url, page) = browser.join().unwrap();
+        BrowserCall {
+            status,
+            document,
+            url,
+            page,
+        }
     })
 }
 
